@@ -97,19 +97,28 @@ func classify(op, image string, err error) error {
 	return &Error{Op: op, Image: image, Kind: kind, Wait: wait, Err: err}
 }
 
-// kindOf returns the class of err and, for rate limits, the wait.
+// kindOf returns the class of err and, for rate limits, the wait. The order matters when
+// err joins several causes (go-containerregistry pings https and http for localhost):
+// a network failure outranks the refusal of the plain HTTP fallback.
 func kindOf(err error) (error, time.Duration) {
-	var rl *rateLimitedError
-	var te *transport.Error
+	var (
+		rl *rateLimitedError
+		te *transport.Error
+		ne net.Error
+	)
 	switch {
 	case errors.As(err, &rl):
 		return ErrRateLimited, rl.wait
 	case errors.Is(err, context.Canceled):
 		return nil, 0
-	case errors.Is(err, errPlainHTTP), isCertificateError(err):
+	case errors.Is(err, http.ErrSchemeMismatch), isCertificateError(err):
 		return ErrInvalidConfig, 0
 	case errors.As(err, &te):
 		return kindOfStatus(te), 0
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne):
+		return ErrTransient, 0
+	case errors.Is(err, errPlainHTTP):
+		return ErrInvalidConfig, 0
 	default:
 		return ErrTransient, 0
 	}

@@ -133,6 +133,9 @@ func configPlatform(ctx context.Context, client *http.Client, repo name.Reposito
 	if err := json.Unmarshal(body, &cfg); err != nil {
 		return nil, &decodeError{what: "image config " + digest, err: err}
 	}
+	if cfg.OS == "" || cfg.Architecture == "" {
+		return nil, nil // an image without a platform satisfies no platform check
+	}
 	return []string{platformString(v1.Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant})}, nil
 }
 
