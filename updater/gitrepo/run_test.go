@@ -1,0 +1,293 @@
+package gitrepo_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/tagflow/tagflow/internal/testenv/gitserver"
+	"github.com/tagflow/tagflow/updater/gitrepo"
+)
+
+func TestRunFirstPushThenNoChange(t *testing.T) {
+	forEachTransport(t, func(t *testing.T, s *gitserver.Server, tr transport) {
+		name := newRepoName(t, s)
+		base := s.Head(t, name, "main")
+		r := newRepo(t, s, tr, name, gitrepo.Ref{Branch: "main"})
+		update, _ := setImage("1.1.0", nil)
+
+		got, err := r.Run(t.Context(), update)
+		if err != nil {
+			t.Fatalf("Run() error = %v", err)
+		}
+		head := s.Head(t, name, "main")
+		wantMsg := "Update from image update automation\n\n- app:1.0.0 -> app:1.1.0 (apps:app)\n"
+		want := gitrepo.Result{Pushed: true, Commit: head, Base: base, Branch: "main", Message: wantMsg, Attempts: 1}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Run() mismatch (-want +got):\n%s", diff)
+		}
+		if got := s.Git(t, name, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%P", head); got != "tagflow bot <bot@tagflow.invalid>|tagflow bot <bot@tagflow.invalid>|"+base {
+			t.Errorf("pushed commit author|committer|parents = %q", got)
+		}
+		if got := s.Git(t, name, "log", "-1", "--format=%B", head); got+"\n" != wantMsg {
+			t.Errorf("pushed commit message = %q, want %q", got, wantMsg)
+		}
+		if got := string(s.ReadFile(t, name, head, "deploy.yaml")); !strings.Contains(got, "app:1.1.0") {
+			t.Errorf("deploy.yaml at head = %q, want app:1.1.0", got)
+		}
+
+		again, err := r.Run(t.Context(), update)
+		if err != nil {
+			t.Fatalf("second Run() error = %v", err)
+		}
+		wantAgain := gitrepo.Result{Base: head, Branch: "main", Attempts: 1}
+		if diff := cmp.Diff(wantAgain, again); diff != "" {
+			t.Errorf("second Run() mismatch (-want +got):\n%s", diff)
+		}
+		if got := s.Head(t, name, "main"); got != head {
+			t.Errorf("head after a run without change = %s, want %s", got, head)
+		}
+	})
+}
+
+func TestRunRetriesOnTopOfAConcurrentCommit(t *testing.T) {
+	forEachTransport(t, func(t *testing.T, s *gitserver.Server, tr transport) {
+		name := newRepoName(t, s)
+		r := newRepo(t, s, tr, name, gitrepo.Ref{Branch: "main"})
+		var theirs string
+		update, calls := setImage("1.2.0", func(attempt int) {
+			if attempt == 1 {
+				theirs = s.CommitFromClone(t, name, "main", map[string]string{"other.txt": "theirs\n"}, "Someone else's change")
+			}
+		})
+
+		got, err := r.Run(t.Context(), update)
+		if err != nil {
+			t.Fatalf("Run() error = %v", err)
+		}
+		if got.Attempts != 2 || calls.Load() != 2 || !got.Pushed {
+			t.Errorf("Run() = %+v after %d update calls, want pushed after 2 attempts", got, calls.Load())
+		}
+		head := s.Head(t, name, "main")
+		if got.Commit != head || got.Base != theirs {
+			t.Errorf("Run() commit %s on base %s, want head %s on their commit %s", got.Commit, got.Base, head, theirs)
+		}
+		if parent := s.Git(t, name, "rev-parse", head+"^"); parent != theirs {
+			t.Errorf("parent of our commit = %s, want their commit %s", parent, theirs)
+		}
+		if got := string(s.ReadFile(t, name, head, "other.txt")); got != "theirs\n" {
+			t.Errorf("other.txt at head = %q, their change is lost", got)
+		}
+		if got := string(s.ReadFile(t, name, head, "deploy.yaml")); !strings.Contains(got, "app:1.2.0") {
+			t.Errorf("deploy.yaml at head = %q, our change is lost", got)
+		}
+	})
+}
+
+func TestRunGivesUpAfterMaxAttempts(t *testing.T) {
+	s := gitserver.Start(t, gitserver.Options{})
+	name := newRepoName(t, s)
+	r := newRepo(t, s, transports[0], name, gitrepo.Ref{Branch: "main"}, gitrepo.WithMaxAttempts(3))
+	update, calls := setImage("1.3.0", func(attempt int) {
+		s.CommitFromClone(t, name, "main", map[string]string{"race.txt": strings.Repeat("x", attempt)}, "race")
+	})
+
+	got, err := r.Run(t.Context(), update)
+	t.Logf("exhausted error: %v", err)
+	if !errors.Is(err, gitrepo.ErrPushRejected) {
+		t.Fatalf("Run() error = %v, want ErrPushRejected", err)
+	}
+	var rejected *gitrepo.PushRejectedError
+	if !errors.As(err, &rejected) || rejected.Attempts != 3 || rejected.Branch != "main" {
+		t.Errorf("Run() error = %#v, want a PushRejectedError for main after 3 attempts", err)
+	}
+	if got.Pushed || got.Attempts != 3 || calls.Load() != 3 {
+		t.Errorf("Run() = %+v after %d update calls, want nothing pushed after 3 attempts", got, calls.Load())
+	}
+}
+
+func TestRunRejectedByHookKeepsTheCommit(t *testing.T) {
+	forEachTransport(t, func(t *testing.T, s *gitserver.Server, tr transport) {
+		name := newRepoName(t, s)
+		base := s.Head(t, name, "main")
+		s.SetHook(t, name, "pre-receive", "echo 'policy: main is frozen until Monday' >&2\nexit 1\n")
+		r := newRepo(t, s, tr, name, gitrepo.Ref{Branch: "main"})
+		update, calls := setImage("1.4.0", nil)
+
+		got, err := r.Run(t.Context(), update)
+		if !errors.Is(err, gitrepo.ErrRemoteRejected) {
+			t.Fatalf("Run() error = %v, want ErrRemoteRejected", err)
+		}
+		t.Logf("hook error: %v", err)
+		if !strings.Contains(err.Error(), "main is frozen until Monday") {
+			t.Errorf("Run() error = %q, want the remote's message", err)
+		}
+		if got.Pushed || got.Attempts != 1 || calls.Load() != 1 || s.Head(t, name, "main") != base {
+			t.Errorf("Run() = %+v after %d calls, want one attempt and nothing pushed", got, calls.Load())
+		}
+		var rejected *gitrepo.RemoteRejectedError
+		if !errors.As(err, &rejected) {
+			t.Fatalf("Run() error is %T, want *RemoteRejectedError", err)
+		}
+		assertKept(t, r.Dir(), rejected, base)
+
+		s.SetHook(t, name, "pre-receive", "exit 0\n")
+		got, err = r.Run(t.Context(), update)
+		if err != nil || !got.Pushed || got.Base != base {
+			t.Fatalf("Run() after the hook was lifted = %+v, %v; want a push on %s", got, err, base)
+		}
+	})
+}
+
+// assertKept checks that the refused commit is in the clone cache, on top of base.
+func assertKept(t *testing.T, dir string, rejected *gitrepo.RemoteRejectedError, base string) {
+	t.Helper()
+	repo, err := gogit.PlainOpen(dir)
+	if err != nil {
+		t.Fatalf("opening the clone cache: %v", err)
+	}
+	ref, err := repo.Reference(plumbing.ReferenceName(rejected.KeptRef), true)
+	if err != nil {
+		t.Fatalf("kept reference %q: %v", rejected.KeptRef, err)
+	}
+	c, err := repo.CommitObject(ref.Hash())
+	if err != nil {
+		t.Fatalf("reading the kept commit: %v", err)
+	}
+	if c.Hash.String() != rejected.Commit || len(c.ParentHashes) != 1 || c.ParentHashes[0].String() != base {
+		t.Errorf("kept commit %s with parents %v, want %s on %s", c.Hash, c.ParentHashes, rejected.Commit, base)
+	}
+}
+
+func TestRunPushBranchIsRebuiltFromTheMovedBase(t *testing.T) {
+	forEachTransport(t, func(t *testing.T, s *gitserver.Server, tr transport) {
+		name := newRepoName(t, s)
+		r := newRepo(t, s, tr, name, gitrepo.Ref{Branch: "main"}, gitrepo.WithPushBranch("auto"))
+		update, _ := setImage("2.0.0", nil)
+
+		first, err := r.Run(t.Context(), update)
+		if err != nil || !first.Pushed || first.Branch != "auto" {
+			t.Fatalf("first Run() = %+v, %v; want a push to auto", first, err)
+		}
+		if parent := s.Git(t, name, "rev-parse", "auto^"); parent != s.Head(t, name, "main") {
+			t.Errorf("auto^ = %s, want main's head", parent)
+		}
+
+		unchanged, err := r.Run(t.Context(), update)
+		if err != nil || unchanged.Pushed || s.Head(t, name, "auto") != first.Commit {
+			t.Errorf("Run() with auto already up to date = %+v, %v; want no push", unchanged, err)
+		}
+
+		moved := s.CommitFromClone(t, name, "main", map[string]string{"other.txt": "new base\n"}, "Move main")
+		second, err := r.Run(t.Context(), update)
+		if err != nil || !second.Pushed {
+			t.Fatalf("Run() after main moved = %+v, %v; want a push", second, err)
+		}
+		auto := s.Head(t, name, "auto")
+		if auto != second.Commit || second.Base != moved || s.Git(t, name, "rev-parse", "auto^") != moved {
+			t.Errorf("auto = %s with parent %s, want %s rebuilt on %s", auto, s.Git(t, name, "rev-parse", "auto^"), second.Commit, moved)
+		}
+		if s.Head(t, name, "main") != moved {
+			t.Errorf("main moved to %s, want it left at %s", s.Head(t, name, "main"), moved)
+		}
+	})
+}
+
+func TestRunPushBranchLeaseRetriesWhenTheBranchMoves(t *testing.T) {
+	s := gitserver.Start(t, gitserver.Options{})
+	name := newRepoName(t, s)
+	r := newRepo(t, s, transports[0], name, gitrepo.Ref{Branch: "main"}, gitrepo.WithPushBranch("auto"))
+	if _, err := r.Run(t.Context(), mustSetImage("3.0.0")); err != nil {
+		t.Fatalf("first Run() error = %v", err)
+	}
+	update, calls := setImage("3.1.0", func(attempt int) {
+		if attempt == 1 {
+			s.CommitFromClone(t, name, "auto", map[string]string{"human.txt": "edit\n"}, "A human edits the PR branch")
+		}
+	})
+
+	got, err := r.Run(t.Context(), update)
+	if err != nil || !got.Pushed || got.Attempts != 2 || calls.Load() != 2 {
+		t.Fatalf("Run() = %+v, %v after %d calls; want a push after 2 attempts", got, err, calls.Load())
+	}
+	if s.Head(t, name, "auto") != got.Commit || s.Git(t, name, "rev-parse", "auto^") != s.Head(t, name, "main") {
+		t.Errorf("auto is not our commit on main's head")
+	}
+}
+
+func mustSetImage(tag string) gitrepo.UpdateFunc {
+	f, _ := setImage(tag, nil)
+	return f
+}
+
+func TestRunPushRefspecAndOptions(t *testing.T) {
+	s := gitserver.Start(t, gitserver.Options{})
+	name := newRepoName(t, s)
+	s.Git(t, name, "config", "receive.advertisePushOptions", "true")
+	seen := t.TempDir() + "/options"
+	s.SetHook(t, name, "pre-receive", "i=0\nwhile [ $i -lt ${GIT_PUSH_OPTION_COUNT:-0} ]; do\n"+
+		"  eval echo \\$GIT_PUSH_OPTION_$i >> "+seen+"\n  i=$((i+1))\ndone\n")
+	r := newRepo(t, s, transports[0], name, gitrepo.Ref{Branch: "main"},
+		gitrepo.WithPushBranch("auto"),
+		gitrepo.WithPushRefspec("refs/heads/auto:refs/heads/review"),
+		gitrepo.WithPushOptions(map[string]string{"topic": "tagflow"}))
+
+	got, err := r.Run(t.Context(), mustSetImage("4.0.0"))
+	if err != nil || !got.Pushed {
+		t.Fatalf("Run() = %+v, %v; want a push", got, err)
+	}
+	if s.Head(t, name, "auto") != got.Commit || s.Head(t, name, "review") != got.Commit {
+		t.Errorf("auto = %s, review = %s, want both %s", s.Head(t, name, "auto"), s.Head(t, name, "review"), got.Commit)
+	}
+	opts := strings.Fields(readFile(t, seen))
+	if diff := cmp.Diff([]string{"topic=tagflow", "topic=tagflow"}, opts, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("push options seen by the hook (-want +got):\n%s", diff)
+	}
+}
+
+func TestRunTagAndCommitCheckouts(t *testing.T) {
+	s := gitserver.Start(t, gitserver.Options{})
+	name := newRepoName(t, s)
+	first := s.Head(t, name, "main")
+	s.Git(t, name, "tag", "-a", "-m", "release", "v1.0.0", "main")
+	s.CommitFromClone(t, name, "main", map[string]string{"later.txt": "later\n"}, "Later work")
+
+	for _, tc := range []struct {
+		name   string
+		ref    gitrepo.Ref
+		branch string
+	}{
+		{"tag", gitrepo.Ref{Tag: "v1.0.0"}, "from-tag"},
+		{"commit", gitrepo.Ref{Branch: "main", Commit: first}, "from-commit"},
+		{"commit without branch", gitrepo.Ref{Commit: first}, "from-bare-commit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRepo(t, s, transports[0], name, tc.ref, gitrepo.WithPushBranch(tc.branch))
+			got, err := r.Run(t.Context(), mustSetImage("5.0.0"))
+			if err != nil || !got.Pushed || got.Base != first {
+				t.Fatalf("Run() = %+v, %v; want a push on %s", got, err, first)
+			}
+			if parent := s.Git(t, name, "rev-parse", tc.branch+"^"); parent != first {
+				t.Errorf("%s^ = %s, want %s", tc.branch, parent, first)
+			}
+		})
+	}
+}
+
+func TestRunFileURL(t *testing.T) {
+	s := gitserver.Start(t, gitserver.Options{})
+	name := newRepoName(t, s)
+	r, err := gitrepo.New("file://"+s.RepoPath(name), gitrepo.Ref{Branch: "main"}, gitrepo.WithCacheDir(t.TempDir()))
+	if err != nil {
+		t.Fatalf("New() error = %v", err)
+	}
+	got, err := r.Run(t.Context(), mustSetImage("6.0.0"))
+	if err != nil || !got.Pushed || s.Head(t, name, "main") != got.Commit {
+		t.Fatalf("Run() = %+v, %v; want a push to main", got, err)
+	}
+}
