@@ -3,7 +3,7 @@ package v1alpha1
 // GitSpec says where the Git repository is (when not given by spec.sourceRef), which ref
 // to check out, how to commit, where to push, and whether to open a pull request.
 // +kubebuilder:validation:XValidation:rule="!has(self.secretRef) || has(self.url)",message="git.secretRef is only used with git.url; a GitRepository's credentials come from its own spec.secretRef"
-// +kubebuilder:validation:XValidation:rule="!has(self.pullRequest) || (has(self.push) && has(self.push.branch) && self.push.branch != '')",message="git.pullRequest needs git.push.branch, the branch the pull request is opened from"
+// +kubebuilder:validation:XValidation:rule="!has(self.pullRequest) || (has(self.push) && has(self.push.branch) && self.push.branch.size() > 0)",message="git.pullRequest needs git.push.branch, the branch the pull request is opened from"
 type GitSpec struct {
 	// URL (tagflow addition) is the repository to clone and push to, for users without a
 	// Flux GitRepository: https://, http://, ssh://, scp-like git@host:path, or file://.
