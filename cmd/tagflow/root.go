@@ -25,6 +25,7 @@ func newRootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	})
+	addLogFlags(root)
 	root.AddCommand(
 		newVersionCmd(),
 		newMigrateCmd(),
