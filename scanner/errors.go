@@ -49,6 +49,7 @@ type Error struct {
 	Err error
 }
 
+// Error says what was being done to which image, the class and the cause.
 func (e *Error) Error() string {
 	msg := e.Op
 	if e.Image != "" {
@@ -93,14 +94,14 @@ func classify(op, image string, err error) error {
 		}
 		return se
 	}
-	kind, wait := kindOf(err)
+	wait, kind := kindOf(err)
 	return &Error{Op: op, Image: image, Kind: kind, Wait: wait, Err: err}
 }
 
-// kindOf returns the class of err and, for rate limits, the wait. The order matters when
+// kindOf returns, for rate limits, the wait, and the class of err. The order matters when
 // err joins several causes (go-containerregistry pings https and http for localhost):
 // a network failure outranks the refusal of the plain HTTP fallback.
-func kindOf(err error) (error, time.Duration) {
+func kindOf(err error) (time.Duration, error) {
 	var (
 		rl *rateLimitedError
 		te *transport.Error
@@ -108,19 +109,19 @@ func kindOf(err error) (error, time.Duration) {
 	)
 	switch {
 	case errors.As(err, &rl):
-		return ErrRateLimited, rl.wait
+		return rl.wait, ErrRateLimited
 	case errors.Is(err, context.Canceled):
-		return nil, 0
+		return 0, nil
 	case errors.Is(err, http.ErrSchemeMismatch), isCertificateError(err):
-		return ErrInvalidConfig, 0
+		return 0, ErrInvalidConfig
 	case errors.As(err, &te):
-		return kindOfStatus(te), 0
+		return 0, kindOfStatus(te)
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne):
-		return ErrTransient, 0
+		return 0, ErrTransient
 	case errors.Is(err, errPlainHTTP):
-		return ErrInvalidConfig, 0
+		return 0, ErrInvalidConfig
 	default:
-		return ErrTransient, 0
+		return 0, ErrTransient
 	}
 }
 

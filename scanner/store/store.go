@@ -9,6 +9,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // ErrNotFound is returned by Get and Meta for an object without stored tags.
@@ -145,7 +146,7 @@ func (s *Store) Delete(ctx context.Context, key Key) error {
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		err := objects(tx).DeleteBucket(key.bucket())
-		if errors.Is(err, bolt.ErrBucketNotFound) {
+		if errors.Is(err, berrors.ErrBucketNotFound) {
 			return nil
 		}
 		return err
