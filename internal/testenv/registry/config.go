@@ -17,7 +17,9 @@ type config struct {
 	storageDir   string
 	certFile     string // empty for plain HTTP
 	keyFile      string
-	htpasswdFile string // empty without auth
+	htpasswdFile string // empty without htpasswd auth
+	tokenRealm   string // empty without token auth
+	jwksFile     string
 }
 
 // yaml renders c as a Distribution v3 configuration file. Paths are written as YAML
@@ -37,6 +39,10 @@ func (c config) yaml() string {
 	if c.htpasswdFile != "" {
 		fmt.Fprintf(&b, "auth:\n  htpasswd:\n    realm: tagflow-test\n    path: %s\n",
 			strconv.Quote(c.htpasswdFile))
+	}
+	if c.tokenRealm != "" {
+		fmt.Fprintf(&b, "auth:\n  token:\n    realm: %s\n    service: %s\n    issuer: %s\n    jwks: %s\n",
+			strconv.Quote(c.tokenRealm), tokenService, tokenIssuer, strconv.Quote(c.jwksFile))
 	}
 	fmt.Fprintf(&b, "health:\n  storagedriver:\n    enabled: false\n")
 	return b.String()

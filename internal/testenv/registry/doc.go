@@ -13,7 +13,18 @@
 //	digests := s.PushTags(t, "team/app", "1.0.0", "1.1.0")
 //	tags, err := remote.List(s.Repository(t, "team/app"), s.RemoteOptions(t.Context())...)
 //
-// Token authentication is not implemented.
+// Flavours: PlainHTTP (no TLS, no auth), TLS (HTTPS, no auth), TLSAuth (HTTPS +
+// htpasswd basic auth) and TLSToken (HTTPS + Docker token auth). For TLSToken an
+// in-process token server (HTTPS, same CA) issues ES256 JWTs that Distribution checks
+// against a generated JWKS; it wants basic auth with Username and Password, grants every
+// scope asked for and counts its requests (TokenRequests).
+//
+// Its realm is https://localhost:PORT/token, not 127.0.0.1: go-containerregistry
+// v0.22.1 refuses a token realm whose host is a loopback or private IP literal unless it
+// equals the registry's host:port ("realm host "127.0.0.1" is a private or link-local
+// address"). Code that takes the realm from the challenge and uses ggcr's transport
+// therefore works against this harness; code of our own that applies the same SSRF
+// rule must allow hostnames.
 //
 // # Pagination on a TLS loopback registry (observed with go-containerregistry v0.22.1)
 //

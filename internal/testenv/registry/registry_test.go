@@ -20,7 +20,7 @@ import (
 )
 
 func TestPushAndList(t *testing.T) {
-	for _, f := range []registry.Flavour{registry.PlainHTTP, registry.TLS, registry.TLSAuth} {
+	for _, f := range []registry.Flavour{registry.PlainHTTP, registry.TLS, registry.TLSAuth, registry.TLSToken} {
 		t.Run(f.String(), func(t *testing.T) {
 			t.Parallel()
 			s := registry.Start(t, f)
@@ -42,20 +42,25 @@ func TestPushAndList(t *testing.T) {
 			if desc.Digest.String() != digests["1.1.0"] {
 				t.Errorf("HEAD digest = %s, PushTags said %s", desc.Digest, digests["1.1.0"])
 			}
+			if f == registry.TLSToken && s.TokenRequests() == 0 {
+				t.Errorf("TLSToken: the token server answered no request")
+			}
 		})
 	}
 }
 
 func TestFlavourFields(t *testing.T) {
 	tests := []struct {
-		f        registry.Flavour
-		scheme   string
-		insecure bool
-		ca, auth bool
+		f         registry.Flavour
+		scheme    string
+		insecure  bool
+		ca, auth  bool
+		challenge string // scheme of the anonymous /v2/ challenge
 	}{
-		{registry.PlainHTTP, "http", true, false, false},
-		{registry.TLS, "https", false, true, false},
-		{registry.TLSAuth, "https", false, true, true},
+		{registry.PlainHTTP, "http", true, false, false, ""},
+		{registry.TLS, "https", false, true, false, ""},
+		{registry.TLSAuth, "https", false, true, true, "Basic"},
+		{registry.TLSToken, "https", false, true, true, "Bearer"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.f.String(), func(t *testing.T) {
@@ -83,36 +88,50 @@ func TestFlavourFields(t *testing.T) {
 			if resp.StatusCode != want {
 				t.Errorf("anonymous GET /v2/ = %d, want %d", resp.StatusCode, want)
 			}
+			if got := resp.Header.Get("WWW-Authenticate"); !strings.HasPrefix(got, tc.challenge) || (tc.challenge == "") != (got == "") {
+				t.Errorf("anonymous GET /v2/ challenge = %q, want scheme %q", got, tc.challenge)
+			}
+			if tc.f == registry.TLSToken && !strings.Contains(resp.Header.Get("WWW-Authenticate"), `realm="`+s.TokenRealm+`"`) {
+				t.Errorf("challenge %q does not name the token realm %s", resp.Header.Get("WWW-Authenticate"), s.TokenRealm)
+			}
 		})
 	}
 }
 
 func TestWrongPassword(t *testing.T) {
-	t.Parallel()
-	s := registry.Start(t, registry.TLSAuth)
-	s.PushTags(t, "app", "1.0.0")
+	for _, f := range []registry.Flavour{registry.TLSAuth, registry.TLSToken} {
+		t.Run(f.String(), func(t *testing.T) {
+			t.Parallel()
+			s := registry.Start(t, f)
+			s.PushTags(t, "app", "1.0.0")
 
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL()+"/v2/app/tags/list", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.SetBasicAuth(s.Username, "wrong")
-	resp, err := s.Client().Do(req)
-	if err != nil {
-		t.Fatalf("GET tags/list: %v", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("GET tags/list with a wrong password = %d, want 401", resp.StatusCode)
-	}
+			url := s.URL() + "/v2/app/tags/list"
+			if f == registry.TLSToken {
+				url = s.TokenRealm + "?service=tagflow-test-registry&scope=repository:app:pull"
+			}
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.SetBasicAuth(s.Username, "wrong")
+			resp, err := s.Client().Do(req)
+			if err != nil {
+				t.Fatalf("GET %s: %v", url, err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("GET %s with a wrong password = %d, want 401", url, resp.StatusCode)
+			}
 
-	_, err = remote.List(s.Repository(t, "app"),
-		remote.WithTransport(s.Transport()),
-		remote.WithAuth(&authn.Basic{Username: s.Username, Password: "wrong"}),
-		remote.WithContext(t.Context()))
-	var terr *transport.Error
-	if !errors.As(err, &terr) || terr.StatusCode != http.StatusUnauthorized {
-		t.Errorf("remote.List with a wrong password: err = %v, want a transport.Error with 401", err)
+			_, err = remote.List(s.Repository(t, "app"),
+				remote.WithTransport(s.Transport()),
+				remote.WithAuth(&authn.Basic{Username: s.Username, Password: "wrong"}),
+				remote.WithContext(t.Context()))
+			var terr *transport.Error
+			if !errors.As(err, &terr) || terr.StatusCode != http.StatusUnauthorized {
+				t.Errorf("remote.List with a wrong password: err = %v, want a transport.Error with 401", err)
+			}
+		})
 	}
 }
 

@@ -33,6 +33,11 @@ const (
 	TLS
 	// TLSAuth serves over HTTPS with a generated CA and htpasswd basic authentication.
 	TLSAuth
+	// TLSToken serves over HTTPS with a generated CA and Docker token authentication:
+	// /v2/ answers 401 with a Bearer challenge whose realm is an in-process token server
+	// (HTTPS, same CA) that wants basic auth with Username and Password and grants every
+	// scope asked for.
+	TLSToken
 )
 
 // String returns the flavour's name, for subtest names.
@@ -44,6 +49,8 @@ func (f Flavour) String() string {
 		return "TLS"
 	case TLSAuth:
 		return "TLSAuth"
+	case TLSToken:
+		return "TLSToken"
 	}
 	return fmt.Sprintf("Flavour(%d)", int(f))
 }
@@ -53,7 +60,8 @@ func (f Flavour) String() string {
 type Server struct {
 	// Host is the host:port (always 127.0.0.1:PORT) to use in image references.
 	Host string
-	// Username and Password are the basic-auth credentials (TLSAuth only).
+	// Username and Password are the credentials (TLSAuth: basic auth at the registry;
+	// TLSToken: basic auth at the token server).
 	Username, Password string
 	// CAPEM is the PEM of the generated self-signed CA (TLS flavours only).
 	CAPEM []byte
@@ -67,6 +75,10 @@ type Server struct {
 	Dir string
 	// ConfigFile is the path of the generated Distribution configuration.
 	ConfigFile string
+	// TokenRealm is the token server's URL (TLSToken only).
+	TokenRealm string
+
+	token *tokenServer
 
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
@@ -100,20 +112,8 @@ func Start(t testing.TB, f Flavour) *Server {
 	}
 	s := &Server{Flavour: f, Dir: t.TempDir(), Insecure: f == PlainHTTP}
 	cfg := config{storageDir: filepath.Join(s.Dir, "storage")}
-	if f == TLS || f == TLSAuth {
-		cf, err := writeCerts(s.Dir)
-		if err != nil {
-			t.Fatalf("starting registry: %v", err)
-		}
-		s.CAPEM, s.CAFile = cf.caPEM, cf.caFile
-		cfg.certFile, cfg.keyFile = cf.certFile, cf.keyFile
-	}
-	if f == TLSAuth {
-		s.Username, s.Password = "tagflow", "pw-"+randomHex(8)
-		cfg.htpasswdFile = filepath.Join(s.Dir, "htpasswd")
-		if err := writeHtpasswd(cfg.htpasswdFile, s.Username, s.Password); err != nil {
-			t.Fatalf("starting registry: %v", err)
-		}
+	if err := s.prepare(t, &cfg); err != nil {
+		t.Fatalf("starting registry: %v", err)
 	}
 	s.ConfigFile = filepath.Join(s.Dir, "config.yml")
 
@@ -132,6 +132,48 @@ func Start(t testing.TB, f Flavour) *Server {
 }
 
 var errAddrInUse = errors.New("address already in use")
+
+// prepare writes the certificates and credentials s.Flavour needs and records them in
+// s and cfg. For TLSToken it also starts the token server.
+func (s *Server) prepare(t testing.TB, cfg *config) error {
+	if s.Flavour == PlainHTTP {
+		return nil
+	}
+	cf, err := writeCerts(s.Dir)
+	if err != nil {
+		return err
+	}
+	s.CAPEM, s.CAFile = cf.caPEM, cf.caFile
+	cfg.certFile, cfg.keyFile = cf.certFile, cf.keyFile
+	if s.Flavour == TLS {
+		return nil
+	}
+	s.Username, s.Password = "tagflow", "pw-"+randomHex(8)
+	switch s.Flavour {
+	case TLSAuth:
+		cfg.htpasswdFile = filepath.Join(s.Dir, "htpasswd")
+		return writeHtpasswd(cfg.htpasswdFile, s.Username, s.Password)
+	case TLSToken:
+		cfg.jwksFile = filepath.Join(s.Dir, "jwks.json")
+		s.token, err = startTokenServer(t, cf, cfg.jwksFile, s.Username, s.Password)
+		if err != nil {
+			return err
+		}
+		s.TokenRealm = s.token.realm()
+		cfg.tokenRealm = s.TokenRealm
+		return nil
+	}
+	return fmt.Errorf("unknown flavour %v", s.Flavour)
+}
+
+// TokenRequests returns how many requests the token server has answered (TLSToken
+// only; 0 otherwise), for tests of token caching.
+func (s *Server) TokenRequests() int64 {
+	if s.token == nil {
+		return 0
+	}
+	return s.token.requests.Load()
+}
 
 // start writes the configuration for a free port, starts the process and waits until it
 // serves. On failure the process is stopped.
