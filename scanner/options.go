@@ -176,9 +176,12 @@ func WithUserAgent(ua string) Option {
 
 // Progress reports a listing in progress: Pages pages read so far holding Tags tags.
 type Progress struct {
+	// Image is the repository being listed.
 	Image string
+	// Pages is the number of pages read so far.
 	Pages int
-	Tags  int
+	// Tags is the number of tags in those pages, before exclusions.
+	Tags int
 }
 
 // WithProgress calls fn after each page of a listing. The default is no reporting.

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-logr/logr"
 )
 
 // retryOptions are the retry knobs.
@@ -38,6 +40,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if tooLong(req.Context(), wait) || (asked && wait > t.opts.maxRetryAfter) {
 			return t.finish(req, resp, err)
 		}
+		logRetry(req, resp, err, attempt, wait)
 		drain(resp)
 		if err := sleep(req.Context(), wait); err != nil {
 			return nil, err
@@ -46,6 +49,16 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// logRetry notes a retry at debug level; the URL carries no credentials.
+func logRetry(req *http.Request, resp *http.Response, err error, attempt int, wait time.Duration) {
+	log := logr.FromContextOrDiscard(req.Context()).V(1)
+	if err != nil {
+		log.Info("retrying request", "host", req.URL.Host, "attempt", attempt, "wait", wait, "error", err.Error())
+		return
+	}
+	log.Info("retrying request", "host", req.URL.Host, "attempt", attempt, "wait", wait, "status", resp.StatusCode)
 }
 
 // finish turns a final 429 that carries Retry-After into a *rateLimitedError, so that the
