@@ -4,7 +4,9 @@
 // Start serves the bare repositories under Server.Root ("NAME.git") on
 // http://127.0.0.1:PORT/NAME.git (HTTPURL). Requests need basic auth with
 // Server.Username and Server.Password; anything else gets 401 with a Basic
-// WWW-Authenticate challenge. Pushes are enabled (http.receivepack). Every git command
+// WWW-Authenticate challenge. Pushes are enabled (http.receivepack); chunked request
+// bodies (git sends pushes over 1 MiB chunked, which net/http/cgi refuses) are buffered
+// in memory first. Every git command
 // the harness runs, the http-backend and the SSH sessions use a clean environment
 // (GitEnv: HOME in a temp dir holding a .gitconfig with user.name, user.email and
 // init.defaultBranch=main; GIT_CONFIG_NOSYSTEM=1; no prompts), so the machine's git

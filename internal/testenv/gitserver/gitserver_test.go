@@ -1,6 +1,8 @@
 package gitserver_test
 
 import (
+	"bytes"
+	"crypto/rand"
 	"errors"
 	"net/http"
 	"os"
@@ -80,6 +82,16 @@ func TestHTTPCloneAndPushCLI(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(work, "README.md"), []byte("changed\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Larger than git's 1 MiB http.postBuffer, so the push is sent chunked (no
+	// CONTENT_LENGTH for http-backend).
+	big := make([]byte, 3<<20)
+	if _, err := rand.Read(big); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(work, "big.bin"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustGit(t, s, work, "add", "big.bin")
 	mustGit(t, s, work, "commit", "--quiet", "-am", "change")
 	mustGit(t, s, work, "push", "--quiet", "origin", "main")
 
@@ -89,6 +101,9 @@ func TestHTTPCloneAndPushCLI(t *testing.T) {
 	}
 	if got := string(s.ReadFile(t, "app", "main", "README.md")); got != "changed\n" {
 		t.Errorf("README.md on the server = %q", got)
+	}
+	if got := s.ReadFile(t, "app", "main", "big.bin"); !bytes.Equal(got, big) {
+		t.Errorf("big.bin on the server has %d bytes, want the %d pushed", len(got), len(big))
 	}
 }
 

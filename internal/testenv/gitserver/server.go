@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/cgi"
 	"net/http/httptest"
@@ -131,6 +132,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "authentication required", http.StatusUnauthorized)
 		return
 	}
+	if err := unchunk(r); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	h := &cgi.Handler{
 		Path: s.gitBin,
 		Args: []string{"http-backend"},
@@ -143,6 +148,29 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Stderr: s.log,
 	}
 	h.ServeHTTP(w, r)
+}
+
+// maxBody bounds a chunked request body the server buffers (see unchunk).
+const maxBody = 512 << 20
+
+// unchunk reads a chunked request body into memory and sets its length: net/http/cgi
+// refuses chunked bodies, and git sends pushes larger than http.postBuffer (1 MiB)
+// chunked.
+func unchunk(r *http.Request) error {
+	if r.ContentLength >= 0 || r.Body == nil {
+		return nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return fmt.Errorf("reading request body: %w", err)
+	}
+	if len(body) > maxBody {
+		return fmt.Errorf("request body larger than %d bytes", maxBody)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	r.TransferEncoding = nil
+	return nil
 }
 
 // HTTPURL returns the smart-HTTP URL of repository name: http://127.0.0.1:PORT/name.git.
