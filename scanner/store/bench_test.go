@@ -143,3 +143,33 @@ func procMemory(t *testing.T) (rss, hwm int64) {
 	}
 	return rss, hwm
 }
+
+// TestGetAllocation guards the memory target of BenchmarkGet without timing anything:
+// reading and walking 1M tags allocates at most 20 MB.
+func TestGetAllocation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping: stores 1M tags (-short)")
+	}
+	s := open(t, filepath.Join(t.TempDir(), "tags.db"))
+	key := Key{"ns", "big"}
+	if _, err := s.Put(t.Context(), key, generateTags(1_000_000), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	got, err := s.Get(t.Context(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for range got.All() {
+		n++
+	}
+	runtime.ReadMemStats(&after)
+	if n != 1_000_000 {
+		t.Fatalf("walked %d tags, want 1M", n)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 20<<20 {
+		t.Errorf("Get and walk of 1M tags allocated %d bytes, want at most 20 MiB", alloc)
+	}
+}
