@@ -1,0 +1,376 @@
+package updater
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+)
+
+// The fast path: a line lexer for the common shape of Kubernetes manifests (block mappings
+// and sequences of one-line plain or quoted scalars, comments, "---" separators). It finds the
+// same targets as the full parse for the files it accepts and gives up on anything else:
+// flow collections, block scalars, anchors, aliases, tags, multi-line scalars, escapes, tabs,
+// comment-only marker lines. FuzzFastPathMatchesFullParse checks the two agree.
+
+// frame is an open block collection.
+type frame struct {
+	indent int
+	seq    bool
+	meta   bool // the root's first metadata mapping
+}
+
+// opener is a line that may start a nested collection: "key:" or "-" with no value.
+type opener struct {
+	indent int
+	key    bool   // "key:" rather than "-"
+	meta   bool   // the root's first "metadata:"
+	name   string // the key, for opener lines that are keys
+}
+
+// lexer holds the state of the fast path over one file.
+type lexer struct {
+	data     []byte
+	stack    []frame
+	open     *opener
+	targets  []target
+	docStart int // index in targets of the current document's first target
+	id       ObjectIdentifier
+	seen     map[string]bool
+	line     int
+}
+
+// lexTargets returns the marked scalars of data, or false if data is not in the subset the
+// lexer understands.
+func lexTargets(data []byte) ([]target, bool) {
+	if !plainText(data) {
+		return nil, false
+	}
+	lx := &lexer{data: data, seen: map[string]bool{}}
+	start := 0
+	for start < len(data) {
+		end := bytes.IndexByte(data[start:], '\n')
+		next := len(data)
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += start
+			next = end + 1
+		}
+		lx.line++
+		lineEnd := end
+		if lineEnd > start && data[lineEnd-1] == '\r' {
+			lineEnd--
+		}
+		if !lx.lexLine(start, lineEnd) {
+			return nil, false
+		}
+		start = next
+	}
+	lx.endDocument()
+	return lx.targets, true
+}
+
+// plainText reports whether data has no tab, BOM, lone carriage return, invalid UTF-8 or
+// character that YAML reads as a line break or refuses.
+func plainText(data []byte) bool {
+	for i := 0; i < len(data); {
+		b := data[i]
+		if b < utf8.RuneSelf {
+			if (b < 0x20 && b != '\n' && b != '\r') || b == 0x7F || (b == '\r' && (i+1 >= len(data) || data[i+1] != '\n')) {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError || !printable(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+func (lx *lexer) lexLine(start, end int) bool {
+	line := lx.data[start:end]
+	indent := 0
+	for indent < len(line) && line[indent] == ' ' {
+		indent++
+	}
+	rest := line[indent:]
+	switch {
+	case len(rest) == 0:
+		return true
+	case rest[0] == '#':
+		return !bytes.Contains(rest, markerToken)
+	case indent == 0 && bytes.HasPrefix(rest, []byte("---")):
+		if len(bytes.TrimRight(rest[3:], " ")) != 0 {
+			return false
+		}
+		lx.endDocument()
+		return true
+	}
+	return lx.node(start+indent, indent)
+}
+
+// endDocument gives the targets of the finished document its identifier and starts the next.
+func (lx *lexer) endDocument() {
+	for i := lx.docStart; i < len(lx.targets); i++ {
+		lx.targets[i].id = lx.id
+	}
+	lx.docStart = len(lx.targets)
+	lx.id = ObjectIdentifier{}
+	clear(lx.seen)
+	lx.stack = lx.stack[:0]
+	lx.open = nil
+}
+
+// node lexes a sequence item or a mapping entry starting at byte off, column col.
+func (lx *lexer) node(off, col int) bool {
+	d := lx.data
+	if d[off] == '-' && (off+1 == len(d) || d[off+1] == ' ' || d[off+1] == '\n' || d[off+1] == '\r') {
+		if !lx.place(col, true) {
+			return false
+		}
+		p := off + 1
+		for p < len(d) && d[p] == ' ' {
+			p++
+		}
+		if p == len(d) || d[p] == '\n' || d[p] == '\r' || d[p] == '#' {
+			if p < len(d) && d[p] == '#' && (p == off+1 || bytes.Contains(lineAt(d, p), markerToken)) {
+				return false
+			}
+			lx.open = &opener{indent: col}
+			return true
+		}
+		if k, _ := keyAt(d, p); k != "" {
+			lx.stack = append(lx.stack, frame{indent: col + p - off})
+			return lx.entry(p, col+p-off)
+		}
+		return lx.scalar(p, "")
+	}
+	if !lx.place(col, false) {
+		return false
+	}
+	return lx.entry(off, col)
+}
+
+// place finds the collection a line at column col belongs to, opening or closing
+// collections as the indentation says; it fails where YAML would not be valid.
+func (lx *lexer) place(col int, seq bool) bool {
+	if o := lx.open; o != nil {
+		lx.open = nil
+		if col > o.indent || (seq && o.key && col == o.indent) {
+			lx.stack = append(lx.stack, frame{indent: col, seq: seq, meta: o.meta})
+			return true
+		}
+	}
+	if len(lx.stack) == 0 {
+		if col != 0 {
+			return false
+		}
+		lx.stack = append(lx.stack, frame{indent: 0, seq: seq})
+		return true
+	}
+	for len(lx.stack) > 0 {
+		top := lx.stack[len(lx.stack)-1]
+		closesCompact := !seq && top.seq && top.indent == col && len(lx.stack) > 1 && lx.stack[len(lx.stack)-2].indent == col
+		if top.indent <= col && !closesCompact {
+			return top.indent == col && top.seq == seq
+		}
+		lx.stack = lx.stack[:len(lx.stack)-1]
+	}
+	return false
+}
+
+// entry lexes "key: value" at byte off, column col, after the line was placed.
+func (lx *lexer) entry(off, col int) bool {
+	d := lx.data
+	key, p := keyAt(d, off)
+	if key == "" {
+		return false
+	}
+	for p < len(d) && d[p] == ' ' {
+		p++
+	}
+	track, meta := lx.identity(key)
+	if p == len(d) || d[p] == '\n' || d[p] == '\r' || d[p] == '#' {
+		if p < len(d) && d[p] == '#' && (d[p-1] != ' ' || bytes.Contains(lineAt(d, p), markerToken)) {
+			return false
+		}
+		lx.open = &opener{indent: col, key: true, name: key, meta: meta}
+		return true
+	}
+	if !track {
+		key = ""
+	}
+	return lx.scalar(p, key)
+}
+
+// identity reports whether key identifies the document (apiVersion, kind, and the name and
+// namespace in metadata) and is seen for the first time, and whether it is the root's first
+// metadata key, whose mapping holds the name and namespace.
+func (lx *lexer) identity(key string) (track, meta bool) {
+	switch {
+	case lx.stack[0].seq:
+		return false, false
+	case len(lx.stack) == 1 && (key == "apiVersion" || key == "kind" || key == "metadata"):
+	case len(lx.stack) == 2 && lx.stack[1].meta && (key == "name" || key == "namespace"):
+		key = "metadata." + key
+	default:
+		return false, false
+	}
+	if lx.seen[key] {
+		return false, false
+	}
+	lx.seen[key] = true
+	return true, key == "metadata"
+}
+
+// setIdentity records the value of an identifying key.
+func (lx *lexer) setIdentity(key, value string) {
+	switch key {
+	case "apiVersion":
+		lx.id.APIVersion = value
+	case "kind":
+		lx.id.Kind = value
+	case "name":
+		lx.id.Name = value
+	case "namespace":
+		lx.id.Namespace = value
+	}
+}
+
+// lineAt returns the rest of the line from p.
+func lineAt(d []byte, p int) []byte {
+	if i := bytes.IndexByte(d[p:], '\n'); i >= 0 {
+		return d[p : p+i]
+	}
+	return d[p:]
+}
+
+// keyAt reads a simple key ("name", "app.kubernetes.io/name") followed by ':' and a space or
+// the line end. It returns the key and the offset after the ':', or "" if there is none.
+func keyAt(d []byte, off int) (string, int) {
+	p := off
+	for p < len(d) && p-off < 1000 && keyByte(d[p], p == off) {
+		p++
+	}
+	if p == off || p >= len(d) || d[p] != ':' {
+		return "", 0
+	}
+	if p+1 < len(d) && d[p+1] != ' ' && d[p+1] != '\n' && d[p+1] != '\r' {
+		return "", 0
+	}
+	return string(d[off:p]), p + 1
+}
+
+func keyByte(b byte, first bool) bool {
+	switch {
+	case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9', b == '_', b == '.', b == '/':
+		return true
+	}
+	return !first && b == '-'
+}
+
+// scalar lexes the one-line scalar at p, the value of the identifying key (or "" for any
+// other value), and its comment. It records a target when the comment is a marker.
+func (lx *lexer) scalar(p int, key string) bool {
+	v, ok := lexScalar(lx.data, p)
+	if !ok {
+		return false
+	}
+	if key != "" {
+		lx.setIdentity(key, v.value)
+	}
+	if m, ok := parseMarker(v.comment); ok {
+		lx.targets = append(lx.targets, target{line: lx.line, start: p, end: v.end, style: v.style, value: v.value, setter: m})
+	}
+	return true
+}
+
+// lexed is a scalar read by lexScalar.
+type lexed struct {
+	value   string
+	end     int
+	style   quoteStyle
+	comment string
+}
+
+// lexScalar reads a one-line scalar at p and the comment after it.
+func lexScalar(d []byte, p int) (lexed, bool) {
+	line := lineAt(d, p)
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	var v lexed
+	var n int
+	switch line[0] {
+	case '"':
+		i := bytes.IndexByte(line[1:], '"')
+		if i < 0 || bytes.IndexByte(line[:i+1], '\\') >= 0 {
+			return v, false
+		}
+		n, v.value, v.style = i+2, string(line[1:i+1]), styleDouble
+	case '\'':
+		i := closingSingle(line)
+		if i < 0 {
+			return v, false
+		}
+		n, v.value, v.style = i+1, strings.ReplaceAll(string(line[1:i]), "''", "'"), styleSingle
+	default:
+		if !plainStart(line) {
+			return v, false
+		}
+		n = plainLen(line)
+		if n < 0 {
+			return v, false
+		}
+		v.value = string(line[:n])
+	}
+	v.end = p + n
+	tail := line[n:]
+	c := bytes.TrimLeft(tail, " ")
+	switch {
+	case len(c) == 0:
+	case c[0] == '#' && len(c) < len(tail):
+		v.comment = string(c)
+	default:
+		return v, false
+	}
+	return v, true
+}
+
+func closingSingle(line []byte) int {
+	for i := 1; i < len(line); i++ {
+		if line[i] != '\'' {
+			continue
+		}
+		if i+1 < len(line) && line[i+1] == '\'' {
+			i++
+			continue
+		}
+		return i
+	}
+	return -1
+}
+
+// plainStart reports whether a plain scalar may start the line: not with an indicator.
+func plainStart(line []byte) bool {
+	if strings.IndexByte("?:,[]{}#&*!|>'\"%@`", line[0]) >= 0 {
+		return false
+	}
+	return line[0] != '-' || (len(line) > 1 && line[1] != ' ')
+}
+
+// plainLen returns the length of the plain scalar at the start of line, without trailing
+// spaces, or -1 if it holds ": " or ends with ':'.
+func plainLen(line []byte) int {
+	n := len(line)
+	if i := bytes.Index(line, []byte(" #")); i >= 0 {
+		n = i
+	}
+	s := bytes.TrimRight(line[:n], " ")
+	if bytes.Contains(s, []byte(": ")) || bytes.HasSuffix(s, []byte(":")) {
+		return -1
+	}
+	return len(s)
+}

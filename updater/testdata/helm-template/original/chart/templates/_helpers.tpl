@@ -1,0 +1,1 @@
+{{/* image: ghcr.io/org/app:1.0.0 # {"$imagepolicy": "apps:app"} */}}
