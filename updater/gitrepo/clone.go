@@ -33,9 +33,21 @@ func refKey(ref Ref) string {
 	return "branch:" + ref.Branch
 }
 
+// describeRef names a ref for messages: "branch main", "tag v1", "commit 0a1b2c3".
+func describeRef(ref Ref) string {
+	switch {
+	case ref.Commit != "":
+		return "commit " + shortHash(ref.Commit)
+	case ref.Tag != "":
+		return "tag " + ref.Tag
+	}
+	return "branch " + ref.Branch
+}
+
 // checkout brings the clone cache to the remote state of the checkout ref: it opens (or
 // creates) the clone, fetches, and hard-resets the worktree onto a local branch at the
-// checkout head, which it returns. A cache that cannot be used is deleted and cloned again.
+// checkout head, which it returns. A cache that cannot be used while the remote can be
+// listed is deleted and cloned again.
 func (r *Repo) checkout(ctx context.Context) (*gogit.Repository, plumbing.Hash, error) {
 	repo, err := r.openCache()
 	if err == nil {
@@ -43,7 +55,8 @@ func (r *Repo) checkout(ctx context.Context) (*gogit.Repository, plumbing.Hash, 
 		if head, err = r.fetchAndReset(ctx, repo); err == nil {
 			return repo, head, nil
 		}
-		if ctx.Err() != nil {
+		// A remote that cannot be listed is not the cache's fault: keep the cache.
+		if _, _, lsErr := r.remoteHead(ctx, repo, r.ref.Branch); lsErr != nil {
 			return nil, plumbing.ZeroHash, err
 		}
 	}
@@ -141,7 +154,7 @@ func (r *Repo) fetch(ctx context.Context, repo *gogit.Repository, specs []config
 		ProxyOptions: r.auth.proxy,
 	})
 	if err != nil && !errors.Is(err, gogit.NoErrAlreadyUpToDate) {
-		return fmt.Errorf("fetching %s from %s: %w", refKey(r.ref), r.url.clean, err)
+		return fmt.Errorf("fetching %s from %s: %w", describeRef(r.ref), r.url.clean, err)
 	}
 	return nil
 }
@@ -161,7 +174,7 @@ func (r *Repo) resolveCheckout(repo *gogit.Repository) (plumbing.Hash, error) {
 	}
 	ref, err := repo.Reference(name, true)
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("resolving %s: %w", refKey(r.ref), err)
+		return plumbing.ZeroHash, fmt.Errorf("resolving %s: %w", describeRef(r.ref), err)
 	}
 	// An annotated tag points at a tag object; the checkout is its commit.
 	if tag, err := repo.TagObject(ref.Hash()); err == nil {
