@@ -1,0 +1,228 @@
+package adapt
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tagflow/tagflow/api/v1alpha1"
+	"github.com/tagflow/tagflow/updater/gitrepo"
+)
+
+// Secret keys of Git credentials and signing keys, as Flux's GitRepository and
+// ImageUpdateAutomation read them.
+const (
+	// KeyBearerToken holds an HTTPS bearer token.
+	KeyBearerToken = "bearerToken"
+	// KeyIdentity holds an SSH private key (also an SSH signing key).
+	KeyIdentity = "identity"
+	// KeyKnownHosts holds the known_hosts lines of the SSH server; required with identity.
+	KeyKnownHosts = "known_hosts"
+	// KeyCAFile is the legacy name of KeyCA in Git Secrets.
+	KeyCAFile = "caFile"
+	// KeyGPGKey holds an ASCII-armored OpenPGP private key for signing.
+	KeyGPGKey = "git.asc"
+	// KeyPassphrase holds the passphrase of KeyGPGKey.
+	KeyPassphrase = "passphrase"
+)
+
+// DefaultBranch is checked out when neither the automation nor its source names a ref, as
+// in Flux.
+const DefaultBranch = "master"
+
+// DefaultGitTimeout bounds each Git operation when the source sets no timeout, as Flux's
+// GitRepository default.
+const DefaultGitTimeout = 60 * time.Second
+
+// GitSource is the repository an automation writes to: the Flux GitRepository named by
+// spec.sourceRef, or the automation's own spec.git.url.
+type GitSource struct {
+	// Field is the field path that names the source in messages: spec.sourceRef or
+	// spec.git.url.
+	Field string
+	// URL is the repository URL.
+	URL string
+	// Ref is the source's default ref (a GitRepository's spec.ref); nil for none.
+	Ref *v1alpha1.GitRepositoryRef
+	// Timeout bounds each Git operation; zero means DefaultGitTimeout.
+	Timeout time.Duration
+	// Secret is the data of the credentials Secret; nil when none is referenced.
+	Secret map[string][]byte
+}
+
+// InlineSource returns the source of an automation that sets spec.git.url, with the data
+// of its spec.git.secretRef.
+func InlineSource(a *v1alpha1.ImageUpdateAutomation, secret map[string][]byte) GitSource {
+	src := GitSource{Field: "spec.git.url", Secret: secret}
+	if a.Spec.GitSpec != nil {
+		src.URL = a.Spec.GitSpec.URL
+	}
+	return src
+}
+
+// Git is an ImageUpdateAutomation as the Git and updater packages take it.
+type Git struct {
+	// URL is the repository URL.
+	URL string
+	// Ref is the checkout ref.
+	Ref gitrepo.Ref
+	// Options configure gitrepo.New: credentials, author, signing, message and push.
+	Options []gitrepo.Option
+	// Timeout bounds each run's Git operations.
+	Timeout time.Duration
+	// Path is the directory to update, relative to the repository root, with forward
+	// slashes; "." for the root.
+	Path string
+	// Values are the commit message template's .Values.
+	Values map[string]string
+}
+
+// Automation converts an ImageUpdateAutomation, its source and the data of its signing key
+// Secret (nil when none is referenced) into what gitrepo and the updater take. Every
+// problem is a *FieldError, joined; the options are checked by building a gitrepo.Repo,
+// which does no I/O.
+func Automation(a *v1alpha1.ImageUpdateAutomation, src GitSource, signingKey map[string][]byte) (Git, error) {
+	g := Git{URL: src.URL, Timeout: src.Timeout}
+	if g.Timeout <= 0 {
+		g.Timeout = DefaultGitTimeout
+	}
+	spec := a.Spec.GitSpec
+	if spec == nil {
+		return g, fieldErrorf("spec.git", "required")
+	}
+	g.Values = maps.Clone(spec.Commit.MessageTemplateValues)
+	var errs []error
+	var err error
+	g.Path, err = updatePath(a.GetUpdateStrategy().Path)
+	errs = append(errs, err)
+	ref, refField := checkoutRef(spec, src)
+	g.Ref, err = gitRef(ref)
+	errs = append(errs, fieldError(refField, err))
+	groups := []optionGroup{
+		{refField, pushOptions(spec.Push)},
+		{src.Field, nil},
+	}
+	auth, err := authOptions(src.URL, src.Secret)
+	errs = append(errs, prefixed(src.Field, "credentials", err))
+	groups[1].opts = auth
+	commit, err := commitOptions(spec.Commit, signingKey)
+	errs = append(errs, err)
+	groups = append(groups, commit...)
+	g.Options, err = checkGroups(g.URL, g.Ref, groups)
+	return g, errors.Join(append(errs, err)...)
+}
+
+// optionGroup is a set of gitrepo options that come from one field and are checked
+// together.
+type optionGroup struct {
+	field string
+	opts  []gitrepo.Option
+}
+
+// checkGroups builds a Repo with the first group (URL, ref and push target), then with it
+// and each other group, so that a problem is reported at the field it comes from.
+func checkGroups(rawURL string, ref gitrepo.Ref, groups []optionGroup) ([]gitrepo.Option, error) {
+	base := groups[0]
+	if _, err := gitrepo.New(rawURL, ref, base.opts...); err != nil {
+		return nil, fieldError(base.field, err)
+	}
+	var errs []error
+	all := slices.Clone(base.opts)
+	for _, g := range groups[1:] {
+		all = append(all, g.opts...)
+		if _, err := gitrepo.New(rawURL, ref, slices.Concat(base.opts, g.opts)...); err != nil {
+			errs = append(errs, fieldError(g.field, err))
+		}
+	}
+	return all, errors.Join(errs...)
+}
+
+// prefixed wraps err as a FieldError at field, saying what it was about.
+func prefixed(field, what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fieldError(field, fmt.Errorf("%s: %w", what, err))
+}
+
+// updatePath cleans spec.update.path into a path relative to the repository root. A
+// leading slash means the root, as Flux's secure join reads it; a path that leaves the
+// repository is an error.
+func updatePath(p string) (string, error) {
+	clean := path.Clean(strings.TrimLeft(p, "/"))
+	if clean == ".." || strings.HasPrefix(clean, "../") {
+		return "", fieldErrorf("spec.update.path", "%q leaves the repository", p)
+	}
+	return clean, nil
+}
+
+// checkoutRef is the automation's checkout ref, else the source's, with the field path it
+// came from.
+func checkoutRef(spec *v1alpha1.GitSpec, src GitSource) (v1alpha1.GitRepositoryRef, string) {
+	if spec.Checkout != nil {
+		return spec.Checkout.Reference, "spec.git.checkout.ref"
+	}
+	if src.Ref != nil {
+		return *src.Ref, src.Field
+	}
+	return v1alpha1.GitRepositoryRef{}, "spec.git.checkout.ref"
+}
+
+// gitRef picks the checkout from a ref by Flux's precedence: commit, name, tag, semver,
+// branch; with none, DefaultBranch.
+func gitRef(r v1alpha1.GitRepositoryRef) (gitrepo.Ref, error) {
+	switch {
+	case r.Commit != "":
+		return gitrepo.Ref{Commit: r.Commit, Branch: r.Branch}, nil
+	case r.Name != "":
+		return refName(r.Name)
+	case r.Tag != "":
+		return gitrepo.Ref{Tag: r.Tag}, nil
+	case r.SemVer != "":
+		return gitrepo.Ref{}, fmt.Errorf("semver %q: checking out a semver range is not supported yet", r.SemVer)
+	case r.Branch != "":
+		return gitrepo.Ref{Branch: r.Branch}, nil
+	}
+	return gitrepo.Ref{Branch: DefaultBranch}, nil
+}
+
+// refName turns a full reference name into a branch or a tag.
+func refName(name string) (gitrepo.Ref, error) {
+	if b, ok := strings.CutPrefix(name, "refs/heads/"); ok {
+		return gitrepo.Ref{Branch: b}, nil
+	}
+	if t, ok := strings.CutPrefix(name, "refs/tags/"); ok {
+		return gitrepo.Ref{Tag: t}, nil
+	}
+	return gitrepo.Ref{}, fmt.Errorf("name %q: only refs/heads/ and refs/tags/ references are supported", name)
+}
+
+// pushOptions returns the push branch, refspec and options.
+func pushOptions(p *v1alpha1.PushSpec) []gitrepo.Option {
+	if p == nil {
+		return nil
+	}
+	var opts []gitrepo.Option
+	if p.Branch != "" {
+		opts = append(opts, gitrepo.WithPushBranch(p.Branch))
+	}
+	if p.Refspec != "" {
+		opts = append(opts, gitrepo.WithPushRefspec(p.Refspec))
+	}
+	if len(p.Options) > 0 {
+		opts = append(opts, gitrepo.WithPushOptions(p.Options))
+	}
+	return opts
+}
+
+// isHTTP reports whether rawURL is an http:// URL, which is allowed because it was asked
+// for explicitly.
+func isHTTP(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	return err == nil && u.Scheme == "http"
+}

@@ -1,0 +1,90 @@
+package config
+
+import (
+	"errors"
+
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/tagflow/tagflow/api/v1alpha1"
+	"github.com/tagflow/tagflow/internal/adapt"
+)
+
+// PoliciesFor returns the ImagePolicies an automation applies: those of its namespace that
+// its policySelector matches (all of them without a selector), in load order.
+func (s *Set) PoliciesFor(a *v1alpha1.ImageUpdateAutomation) ([]*v1alpha1.ImagePolicy, error) {
+	sel, err := adapt.PolicySelector(a)
+	if err != nil {
+		return nil, err
+	}
+	var out []*v1alpha1.ImagePolicy
+	for _, p := range s.Policies {
+		if p.Namespace == a.Namespace && sel.Matches(labels.Set(p.Labels)) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// SourceFor returns the Git repository an automation writes to, with its credentials: the
+// GitRepository named by spec.sourceRef (in the automation's namespace unless the
+// reference names one), or spec.git.url with spec.git.secretRef.
+func (s *Set) SourceFor(a *v1alpha1.ImageUpdateAutomation) (adapt.GitSource, error) {
+	ref := a.Spec.SourceRef
+	if ref == nil {
+		var secretRef *v1alpha1.LocalObjectReference
+		if a.Spec.GitSpec != nil {
+			secretRef = a.Spec.GitSpec.SecretRef
+		}
+		data, err := s.secretData("spec.git.secretRef", a.Namespace, secretRef)
+		return adapt.InlineSource(a, data), err
+	}
+	ns := ref.Namespace
+	if ns == "" {
+		ns = a.Namespace
+	}
+	obj, err := s.find("spec.sourceRef", KindGitRepository, ns, ref.Name)
+	if err != nil {
+		return adapt.GitSource{}, err
+	}
+	g := obj.(*GitRepository)
+	data, err := s.secretData("spec.sourceRef", g.Namespace, g.Spec.SecretRef)
+	if err != nil {
+		return adapt.GitSource{}, fieldErrorf("spec.sourceRef", "%s %s/%s: %w: %w", KindGitRepository, ns, ref.Name, err, errBroken)
+	}
+	return gitSource(g, data), nil
+}
+
+func gitSource(g *GitRepository, data map[string][]byte) adapt.GitSource {
+	src := adapt.GitSource{Field: "spec.sourceRef", URL: g.Spec.URL, Ref: g.Spec.Reference, Secret: data}
+	if g.Spec.Timeout != nil {
+		src.Timeout = g.Spec.Timeout.Duration
+	}
+	return src
+}
+
+// GitFor converts an automation of the set, with its source and signing key, into Git and
+// updater settings.
+func (s *Set) GitFor(a *v1alpha1.ImageUpdateAutomation) (adapt.Git, error) {
+	src, signingKey, err := s.gitInputs(a)
+	if err != nil {
+		return adapt.Git{}, err
+	}
+	return adapt.Automation(a, src, signingKey)
+}
+
+// gitInputs resolves what an automation references: its source with credentials, its
+// signing key, and its pull request token Secret.
+func (s *Set) gitInputs(a *v1alpha1.ImageUpdateAutomation) (adapt.GitSource, map[string][]byte, error) {
+	src, err := s.SourceFor(a)
+	errs := []error{err}
+	var signingKey map[string][]byte
+	if g := a.Spec.GitSpec; g != nil && g.Commit.SigningKey != nil {
+		signingKey, err = s.secretData("spec.git.commit.signingKey.secretRef", a.Namespace, &g.Commit.SigningKey.SecretRef)
+		errs = append(errs, err)
+	}
+	if g := a.Spec.GitSpec; g != nil && g.PullRequest != nil {
+		_, err = s.secretData("spec.git.pullRequest.secretRef", a.Namespace, &g.PullRequest.SecretRef)
+		errs = append(errs, err)
+	}
+	return src, signingKey, errors.Join(errs...)
+}

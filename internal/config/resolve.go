@@ -1,0 +1,155 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tagflow/tagflow/api/v1alpha1"
+	"github.com/tagflow/tagflow/internal/adapt"
+)
+
+// errBroken means a referenced object is in the configuration but is invalid; its own
+// problem is reported already, so the reference is not reported again.
+var errBroken = errors.New("the referenced object is invalid")
+
+// resolve converts every valid object with the lookups below, which check the references
+// and, through the adapt package, what the values mean. Of an invalid object only the
+// references are checked.
+func (s *Set) resolve() []error {
+	var errs []error
+	for _, g := range s.GitRepositories {
+		_, err := s.secretData("spec.secretRef", g.Namespace, g.Spec.SecretRef)
+		errs = append(errs, s.errorsOf(KindGitRepository, g, err)...)
+	}
+	for _, r := range s.Repositories {
+		convert := func() error { _, err := s.ScanFor(r); return err }
+		check := func() error { _, err := s.repositorySecrets(r); return err }
+		errs = append(errs, s.errorsOf(KindImageRepository, r, s.resolveOne(KindImageRepository, r, convert, check))...)
+	}
+	for _, p := range s.Policies {
+		convert := func() error { _, err := s.SelectionFor(p); return err }
+		check := func() error { _, err := s.RepositoryFor(p); return err }
+		errs = append(errs, s.errorsOf(KindImagePolicy, p, s.resolveOne(KindImagePolicy, p, convert, check))...)
+	}
+	for _, a := range s.Automations {
+		convert := func() error { _, err := s.GitFor(a); return err }
+		check := func() error { _, _, err := s.gitInputs(a); return err }
+		_, selErr := s.PoliciesFor(a)
+		errs = append(errs, s.errorsOf(KindImageUpdateAutomation, a, s.resolveOne(KindImageUpdateAutomation, a, convert, check), selErr)...)
+	}
+	return errs
+}
+
+// resolveOne converts a valid object, and only checks the references of an invalid one.
+func (s *Set) resolveOne(kind string, obj object, convert, check func() error) error {
+	if s.invalid[objectKey{kind, obj.GetNamespace(), obj.GetName()}] {
+		return check()
+	}
+	return convert()
+}
+
+// errorsOf places errs at the origin of obj, leaving out references to broken objects.
+func (s *Set) errorsOf(kind string, obj object, errs ...error) []error {
+	var out []error
+	for _, err := range errorsAt(s.origins[objectKey{kind, obj.GetNamespace(), obj.GetName()}], errs...) {
+		if !errors.Is(err, errBroken) {
+			out = append(out, err)
+		}
+	}
+	return out
+}
+
+// find returns the object kind namespace/name, or an error at field saying it is missing.
+func (s *Set) find(field, kind, namespace, name string) (object, error) {
+	key := objectKey{kind, namespace, name}
+	if obj, ok := s.objects[key]; ok {
+		return obj, nil
+	}
+	err := fmt.Errorf("%s %s/%s not found", kind, namespace, name)
+	if s.broken[key] {
+		err = fmt.Errorf("%s %s/%s: %w", kind, namespace, name, errBroken)
+	}
+	return nil, &adapt.FieldError{Field: field, Err: err}
+}
+
+// secretData returns the data of the Secret that ref names in namespace: nil when ref is
+// nil, and never nil when the Secret exists.
+func (s *Set) secretData(field, namespace string, ref *v1alpha1.LocalObjectReference) (map[string][]byte, error) {
+	if ref == nil || ref.Name == "" {
+		return nil, nil
+	}
+	obj, err := s.find(field, KindSecret, namespace, ref.Name)
+	if err != nil {
+		return nil, err
+	}
+	data := obj.(*Secret).Data
+	if data == nil {
+		data = map[string][]byte{}
+	}
+	return data, nil
+}
+
+// ScanFor converts an ImageRepository of the set, with its Secrets, into scanner settings.
+func (s *Set) ScanFor(r *v1alpha1.ImageRepository) (adapt.Scan, error) {
+	secrets, err := s.repositorySecrets(r)
+	if err != nil {
+		return adapt.Scan{}, err
+	}
+	return adapt.Repository(r, secrets)
+}
+
+// repositorySecrets returns the data of the Secrets an ImageRepository references.
+func (s *Set) repositorySecrets(r *v1alpha1.ImageRepository) (adapt.RepositorySecrets, error) {
+	var secrets adapt.RepositorySecrets
+	var errs []error
+	for _, ref := range []struct {
+		field string
+		ref   *v1alpha1.LocalObjectReference
+		data  *map[string][]byte
+	}{
+		{"spec.secretRef", r.Spec.SecretRef, &secrets.Pull},
+		{"spec.certSecretRef", r.Spec.CertSecretRef, &secrets.Cert},
+		{"spec.proxySecretRef", r.Spec.ProxySecretRef, &secrets.Proxy},
+		{"spec.webhook.secretRef", webhookSecret(r), new(map[string][]byte)},
+	} {
+		data, err := s.secretData(ref.field, r.Namespace, ref.ref)
+		*ref.data = data
+		errs = append(errs, err)
+	}
+	return secrets, errors.Join(errs...)
+}
+
+func webhookSecret(r *v1alpha1.ImageRepository) *v1alpha1.LocalObjectReference {
+	if r.Spec.Webhook == nil {
+		return nil
+	}
+	return &r.Spec.Webhook.SecretRef
+}
+
+// SelectionFor converts an ImagePolicy of the set into its policy, after checking that its
+// ImageRepository exists and allows the policy's namespace.
+func (s *Set) SelectionFor(p *v1alpha1.ImagePolicy) (adapt.Selection, error) {
+	sel, err := adapt.Policy(p)
+	_, refErr := s.RepositoryFor(p)
+	return sel, errors.Join(err, refErr)
+}
+
+// RepositoryFor returns the ImageRepository an ImagePolicy refers to, after checking that
+// the repository's accessFrom allows the policy's namespace (whose labels are those of its
+// Namespace object, if the configuration has one).
+func (s *Set) RepositoryFor(p *v1alpha1.ImagePolicy) (*v1alpha1.ImageRepository, error) {
+	ref := p.Spec.ImageRepositoryRef
+	ns := ref.Namespace
+	if ns == "" {
+		ns = p.Namespace
+	}
+	obj, err := s.find("spec.imageRepositoryRef", KindImageRepository, ns, ref.Name)
+	if err != nil {
+		return nil, err
+	}
+	repo := obj.(*v1alpha1.ImageRepository)
+	if err := adapt.CheckAccess(repo.Spec.AccessFrom, p.Namespace, s.NamespaceLabels(p.Namespace), ns); err != nil {
+		return nil, fieldErrorf("spec.imageRepositoryRef", "ImageRepository %s/%s: %w", ns, ref.Name, err)
+	}
+	return repo, nil
+}
