@@ -52,3 +52,14 @@ func isFullHash(s string) bool {
 	}
 	return true
 }
+
+// checkRefspecSource accepts the sources that name the pushed commit: HEAD and the push
+// branch (short or full name).
+func checkRefspecSource(refspec, pushBranch string) error {
+	src, _, _ := strings.Cut(refspec, ":")
+	switch src {
+	case "HEAD", pushBranch, plumbing.NewBranchReferenceName(pushBranch).String():
+		return nil
+	}
+	return fmt.Errorf("push refspec %q: the source must be HEAD or the push branch %s", refspec, pushBranch)
+}

@@ -274,8 +274,9 @@ func WithPushBranch(branch string) Option {
 }
 
 // WithPushRefspec makes a second push with refspec after the branch push, as Flux's
-// spec.git.push.refspec does (for example "refs/heads/auto:refs/for/main"). A forcing "+"
-// refspec or a deleting one (empty source) is refused. The default is no second push.
+// spec.git.push.refspec does (for example "refs/heads/auto:refs/for/main"). The source must
+// be HEAD or the push branch; a forcing "+" refspec, a deleting one (empty source) or a
+// wildcard is refused. The default is no second push.
 func WithPushRefspec(refspec string) Option {
 	return func(o *options) error {
 		if err := checkRefspec(refspec); err != nil {

@@ -113,7 +113,10 @@ func (r *Repo) pushBranchRef(ctx context.Context, repo *gogit.Repository, t targ
 // pushRefspec makes the extra push of the configured refspec, with the same options.
 func (r *Repo) pushRefspec(ctx context.Context, repo *gogit.Repository, h plumbing.Hash) error {
 	var progress limitedBuffer
-	opts := r.pushOptions([]config.RefSpec{config.RefSpec(r.opts.pushRefspec)}, &progress)
+	// The source always names the commit just pushed; go-git would silently skip a source
+	// it cannot find among local references.
+	_, dst, _ := strings.Cut(r.opts.pushRefspec, ":")
+	opts := r.pushOptions([]config.RefSpec{config.RefSpec(h.String() + ":" + dst)}, &progress)
 	err := repo.PushContext(ctx, opts)
 	if err == nil || errors.Is(err, gogit.NoErrAlreadyUpToDate) {
 		return nil

@@ -82,6 +82,11 @@ func New(url string, ref Ref, opts ...Option) (*Repo, error) {
 	if err := checkRef(ref, o.pushBranch); err != nil {
 		return nil, err
 	}
+	if o.pushRefspec != "" {
+		if err := checkRefspecSource(o.pushRefspec, pushBranchOf(ref, o)); err != nil {
+			return nil, fmt.Errorf("configuring git repository: %w", err)
+		}
+	}
 	auth, err := newTransportAuth(u, &o)
 	if err != nil {
 		return nil, err
@@ -99,11 +104,13 @@ func New(url string, ref Ref, opts ...Option) (*Repo, error) {
 func (r *Repo) Dir() string { return r.dir }
 
 // pushBranch is the branch commits go to.
-func (r *Repo) pushBranch() string {
-	if r.opts.pushBranch != "" {
-		return r.opts.pushBranch
+func (r *Repo) pushBranch() string { return pushBranchOf(r.ref, r.opts) }
+
+func pushBranchOf(ref Ref, o options) string {
+	if o.pushBranch != "" {
+		return o.pushBranch
 	}
-	return r.ref.Branch
+	return ref.Branch
 }
 
 // switching reports whether pushes go to a branch other than the checkout branch, which is

@@ -35,6 +35,7 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 		{"http without opt-in", "http://h/r", main, nil, "http:// is not allowed"},
 		{"ssh without key", "ssh://git@h/r", main, []gitrepo.Option{gitrepo.WithKnownHosts([]byte("h ssh-ed25519 AAAA"))}, "needs a private key"},
 		{"ssh bad key", "ssh://git@h/r", main, []gitrepo.Option{gitrepo.WithSSHKey(key, "")}, "reading private key"},
+		{"refspec from another branch", "https://h/r", main, []gitrepo.Option{gitrepo.WithPushBranch("auto"), gitrepo.WithPushRefspec("refs/heads/main:refs/for/main")}, "must be HEAD or the push branch auto"},
 		{"forcing refspec", "https://h/r", main, []gitrepo.Option{gitrepo.WithPushRefspec("+refs/heads/main:refs/heads/x")}, "forced updates"},
 		{"zero attempts", "https://h/r", main, []gitrepo.Option{gitrepo.WithMaxAttempts(0)}, "less than 1"},
 		{"bad template", "https://h/r", main, []gitrepo.Option{gitrepo.WithMessageTemplate("{{.Oops")}, "parsing commit message template"},

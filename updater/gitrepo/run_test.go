@@ -227,26 +227,34 @@ func mustSetImage(tag string) gitrepo.UpdateFunc {
 
 func TestRunPushRefspecAndOptions(t *testing.T) {
 	s := gitserver.Start(t, gitserver.Options{})
-	name := newRepoName(t, s)
-	s.Git(t, name, "config", "receive.advertisePushOptions", "true")
-	seen := t.TempDir() + "/options"
-	s.SetHook(t, name, "pre-receive", "i=0\nwhile [ $i -lt ${GIT_PUSH_OPTION_COUNT:-0} ]; do\n"+
-		"  eval echo \\$GIT_PUSH_OPTION_$i >> "+seen+"\n  i=$((i+1))\ndone\n")
-	r := newRepo(t, s, transports[0], name, gitrepo.Ref{Branch: "main"},
-		gitrepo.WithPushBranch("auto"),
-		gitrepo.WithPushRefspec("refs/heads/auto:refs/heads/review"),
-		gitrepo.WithPushOptions(map[string]string{"topic": "tagflow"}))
+	for _, tc := range []struct{ refspec, dst string }{
+		{"refs/heads/auto:refs/heads/review", "refs/heads/review"},
+		{"HEAD:refs/for/main", "refs/for/main"},
+	} {
+		t.Run(tc.refspec, func(t *testing.T) {
+			name := newRepoName(t, s)
+			s.Git(t, name, "config", "receive.advertisePushOptions", "true")
+			seen := t.TempDir() + "/options"
+			s.SetHook(t, name, "pre-receive", "i=0\nwhile [ $i -lt ${GIT_PUSH_OPTION_COUNT:-0} ]; do\n"+
+				"  eval echo \\$GIT_PUSH_OPTION_$i >> "+seen+"\n  i=$((i+1))\ndone\n")
+			r := newRepo(t, s, transports[0], name, gitrepo.Ref{Branch: "main"},
+				gitrepo.WithPushBranch("auto"),
+				gitrepo.WithPushRefspec(tc.refspec),
+				gitrepo.WithPushOptions(map[string]string{"topic": "tagflow"}))
 
-	got, err := r.Run(t.Context(), mustSetImage("4.0.0"))
-	if err != nil || !got.Pushed {
-		t.Fatalf("Run() = %+v, %v; want a push", got, err)
-	}
-	if s.Head(t, name, "auto") != got.Commit || s.Head(t, name, "review") != got.Commit {
-		t.Errorf("auto = %s, review = %s, want both %s", s.Head(t, name, "auto"), s.Head(t, name, "review"), got.Commit)
-	}
-	opts := strings.Fields(readFile(t, seen))
-	if diff := cmp.Diff([]string{"topic=tagflow", "topic=tagflow"}, opts, cmpopts.EquateEmpty()); diff != "" {
-		t.Errorf("push options seen by the hook (-want +got):\n%s", diff)
+			got, err := r.Run(t.Context(), mustSetImage("4.0.0"))
+			if err != nil || !got.Pushed {
+				t.Fatalf("Run() = %+v, %v; want a push", got, err)
+			}
+			auto, dst := s.Head(t, name, "auto"), s.Git(t, name, "rev-parse", tc.dst)
+			if auto != got.Commit || dst != got.Commit {
+				t.Errorf("auto = %s, %s = %s, want both %s", auto, tc.dst, dst, got.Commit)
+			}
+			opts := strings.Fields(readFile(t, seen))
+			if diff := cmp.Diff([]string{"topic=tagflow", "topic=tagflow"}, opts, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("push options seen by the hook, one per push (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
