@@ -18,18 +18,21 @@ func Example() {
 	ctx := context.Background()
 	root, err := scanner.New(scanner.WithRateLimit(rate.Limit(5), 10), scanner.WithConcurrency(2))
 	if err != nil {
-		panic(err)
+		fmt.Println(err)
+		return
 	}
 	db, err := store.Open("/var/lib/tagflow/tags.db")
 	if err != nil {
-		panic(err)
+		fmt.Println(err)
+		return
 	}
 	defer db.Close()
 
 	dockerConfig := []byte(`{"auths": {"ghcr.io": {"username": "bot", "password": "token"}}}`)
 	s, err := root.With(scanner.WithDockerConfigJSON(dockerConfig), scanner.WithPageSize(100))
 	if err != nil {
-		panic(err) // errors.Is(err, scanner.ErrInvalidConfig)
+		fmt.Println(err) // errors.Is(err, scanner.ErrInvalidConfig)
+		return
 	}
 	tags, err := s.List(ctx, "ghcr.io/org/app")
 	var se *scanner.Error
