@@ -25,6 +25,8 @@ func cacheDir(root string, u remoteURL, ref Ref) string {
 
 func refKey(ref Ref) string {
 	switch {
+	case ref.SemVer != "":
+		return "semver:" + ref.SemVer
 	case ref.Commit != "":
 		return "commit:" + ref.Commit + "@" + ref.Branch
 	case ref.Tag != "":
@@ -36,6 +38,8 @@ func refKey(ref Ref) string {
 // describeRef names a ref for messages: "branch main", "tag v1", "commit 0a1b2c3".
 func describeRef(ref Ref) string {
 	switch {
+	case ref.SemVer != "":
+		return "semver range " + ref.SemVer
 	case ref.Commit != "":
 		return "commit " + shortHash(ref.Commit)
 	case ref.Tag != "":
@@ -106,24 +110,33 @@ func (r *Repo) ensureRemote(repo *gogit.Repository) error {
 	return nil
 }
 
-// fetchAndReset fetches the checkout ref and hard-resets the worktree to it.
+// fetchAndReset fetches the checkout ref and hard-resets the worktree to it. A semver
+// checkout is the tag it resolves to now.
 func (r *Repo) fetchAndReset(ctx context.Context, repo *gogit.Repository) (plumbing.Hash, error) {
-	if err := r.fetch(ctx, repo, r.fetchRefspecs(), r.fetchDepth()); err != nil {
+	ref := r.ref
+	if ref.SemVer != "" {
+		tag, err := r.latestTag(ctx, repo)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		ref = Ref{Tag: tag}
+	}
+	if err := r.fetch(ctx, repo, describeRef(ref), fetchRefspecs(ref), r.fetchDepth()); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	head, err := r.resolveCheckout(repo)
+	head, err := resolveCheckout(repo, ref)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
 	return head, resetTo(repo, r.localBranch(), head)
 }
 
-func (r *Repo) fetchRefspecs() []config.RefSpec {
+func fetchRefspecs(ref Ref) []config.RefSpec {
 	switch {
-	case r.ref.Tag != "":
-		return []config.RefSpec{config.RefSpec("+refs/tags/" + r.ref.Tag + ":refs/tags/" + r.ref.Tag)}
-	case r.ref.Branch != "":
-		return []config.RefSpec{branchFetchRefspec(r.ref.Branch)}
+	case ref.Tag != "":
+		return []config.RefSpec{config.RefSpec("+refs/tags/" + ref.Tag + ":refs/tags/" + ref.Tag)}
+	case ref.Branch != "":
+		return []config.RefSpec{branchFetchRefspec(ref.Branch)}
 	}
 	return []config.RefSpec{config.RefSpec("+refs/heads/*:refs/remotes/" + remoteName + "/*")}
 }
@@ -140,7 +153,8 @@ func (r *Repo) fetchDepth() int {
 	return r.opts.depth
 }
 
-func (r *Repo) fetch(ctx context.Context, repo *gogit.Repository, specs []config.RefSpec, depth int) error {
+// fetch fetches specs; what names them in errors.
+func (r *Repo) fetch(ctx context.Context, repo *gogit.Repository, what string, specs []config.RefSpec, depth int) error {
 	err := repo.FetchContext(ctx, &gogit.FetchOptions{
 		RemoteName:   remoteName,
 		RefSpecs:     specs,
@@ -154,37 +168,37 @@ func (r *Repo) fetch(ctx context.Context, repo *gogit.Repository, specs []config
 		ProxyOptions: r.auth.proxy,
 	})
 	if err != nil && !errors.Is(err, gogit.NoErrAlreadyUpToDate) {
-		return fmt.Errorf("fetching %s from %s: %w", describeRef(r.ref), r.url.clean, err)
+		return fmt.Errorf("fetching %s from %s: %w", what, r.url.clean, err)
 	}
 	return nil
 }
 
-// resolveCheckout finds the commit the checkout ref names in the fetched references.
-func (r *Repo) resolveCheckout(repo *gogit.Repository) (plumbing.Hash, error) {
-	if r.ref.Commit != "" {
-		h := plumbing.NewHash(r.ref.Commit)
+// resolveCheckout finds the commit ref names in the fetched references.
+func resolveCheckout(repo *gogit.Repository, ref Ref) (plumbing.Hash, error) {
+	if ref.Commit != "" {
+		h := plumbing.NewHash(ref.Commit)
 		if _, err := repo.CommitObject(h); err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("resolving commit %s: %w", r.ref.Commit, err)
+			return plumbing.ZeroHash, fmt.Errorf("resolving commit %s: %w", ref.Commit, err)
 		}
 		return h, nil
 	}
-	name := plumbing.NewRemoteReferenceName(remoteName, r.ref.Branch)
-	if r.ref.Tag != "" {
-		name = plumbing.NewTagReferenceName(r.ref.Tag)
+	name := plumbing.NewRemoteReferenceName(remoteName, ref.Branch)
+	if ref.Tag != "" {
+		name = plumbing.NewTagReferenceName(ref.Tag)
 	}
-	ref, err := repo.Reference(name, true)
+	resolved, err := repo.Reference(name, true)
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("resolving %s: %w", describeRef(r.ref), err)
+		return plumbing.ZeroHash, fmt.Errorf("resolving %s: %w", describeRef(ref), err)
 	}
 	// An annotated tag points at a tag object; the checkout is its commit.
-	if tag, err := repo.TagObject(ref.Hash()); err == nil {
+	if tag, err := repo.TagObject(resolved.Hash()); err == nil {
 		c, err := tag.Commit()
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("resolving tag %s: %w", r.ref.Tag, err)
+			return plumbing.ZeroHash, fmt.Errorf("resolving tag %s: %w", ref.Tag, err)
 		}
 		return c.Hash, nil
 	}
-	return ref.Hash(), nil
+	return resolved.Hash(), nil
 }
 
 // localBranch is the branch commits are made on: the push branch.

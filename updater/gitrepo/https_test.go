@@ -68,4 +68,3 @@ func TestRunHTTPSWithCABundleAndBearerToken(t *testing.T) {
 		})
 	}
 }
-

@@ -35,7 +35,8 @@ func (r *Repo) target(ctx context.Context, repo *gogit.Repository) (target, erro
 		_ = repo.Storer.RemoveReference(remoteRef)
 		return target{}, err
 	}
-	if err := r.fetch(ctx, repo, []config.RefSpec{branchFetchRefspec(r.pushBranch())}, r.opts.depth); err != nil {
+	specs := []config.RefSpec{branchFetchRefspec(r.pushBranch())}
+	if err := r.fetch(ctx, repo, "push branch "+r.pushBranch(), specs, r.opts.depth); err != nil {
 		return target{}, err
 	}
 	ref, err := repo.Reference(remoteRef, true)
@@ -65,16 +66,9 @@ func (t target) holdsSameChange(repo *gogit.Repository, base, h plumbing.Hash) (
 
 // remoteHead lists the remote and returns the head of branch, if it exists.
 func (r *Repo) remoteHead(ctx context.Context, repo *gogit.Repository, branch string) (plumbing.Hash, bool, error) {
-	rem, err := repo.Remote(remoteName)
+	refs, err := r.listRemote(ctx, repo)
 	if err != nil {
-		return plumbing.ZeroHash, false, fmt.Errorf("listing remote references: %w", err)
-	}
-	refs, err := rem.ListContext(ctx, &gogit.ListOptions{
-		Auth: r.auth.method, CABundle: r.auth.caBundle, ClientCert: r.auth.clientCert,
-		ClientKey: r.auth.clientKey, ProxyOptions: r.auth.proxy,
-	})
-	if err != nil {
-		return plumbing.ZeroHash, false, fmt.Errorf("listing references of %s: %w", r.url.clean, err)
+		return plumbing.ZeroHash, false, err
 	}
 	name := plumbing.NewBranchReferenceName(branch)
 	for _, ref := range refs {
@@ -83,6 +77,22 @@ func (r *Repo) remoteHead(ctx context.Context, repo *gogit.Repository, branch st
 		}
 	}
 	return plumbing.ZeroHash, false, nil
+}
+
+// listRemote lists the remote's references (git ls-remote).
+func (r *Repo) listRemote(ctx context.Context, repo *gogit.Repository) ([]*plumbing.Reference, error) {
+	rem, err := repo.Remote(remoteName)
+	if err != nil {
+		return nil, fmt.Errorf("listing remote references: %w", err)
+	}
+	refs, err := rem.ListContext(ctx, &gogit.ListOptions{
+		Auth: r.auth.method, CABundle: r.auth.caBundle, ClientCert: r.auth.clientCert,
+		ClientKey: r.auth.clientKey, ProxyOptions: r.auth.proxy,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing references of %s: %w", r.url.clean, err)
+	}
+	return refs, nil
 }
 
 // pushBranchRef pushes commit h (the local push branch) to the push branch. The checkout

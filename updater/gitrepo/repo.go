@@ -7,13 +7,17 @@ import (
 	"sync"
 )
 
-// Ref names what to check out, as Flux's checkout.ref does. Exactly one of Branch, Tag or
-// Commit is the checkout; Commit may come with Branch to say where to look for it.
+// Ref names what to check out, as Flux's checkout.ref does. Exactly one of Branch, Tag,
+// SemVer or Commit is the checkout; Commit may come with Branch to say where to look for it.
+// Only a Branch checkout can be pushed to; the others need WithPushBranch.
 type Ref struct {
 	// Branch is a branch name such as "main".
 	Branch string
 	// Tag is a tag name such as "v1.2.3".
 	Tag string
+	// SemVer is a semver range (Masterminds/semver) such as ">=1.0.0 <2.0.0"; the checkout is
+	// the tag with the greatest version in range at the time of each run.
+	SemVer string
 	// Commit is a full commit hash.
 	Commit string
 }
@@ -66,8 +70,8 @@ type Repo struct {
 	mu     *sync.Mutex
 }
 
-// New validates the URL, the checkout ref and the options, and returns a Repo. It does no I/O
-// apart from reading nothing; the clone happens on the first Run.
+// New validates the URL, the checkout ref and the options, and returns a Repo. It does no
+// network I/O: the clone happens on the first Run.
 func New(url string, ref Ref, opts ...Option) (*Repo, error) {
 	o := defaults()
 	for _, opt := range opts {
@@ -116,15 +120,23 @@ func pushBranchOf(ref Ref, o options) string {
 // switching reports whether pushes go to a branch other than the checkout branch, which is
 // then rebuilt from the checkout head and force-pushed with a lease.
 func (r *Repo) switching() bool {
-	return r.pushBranch() != r.ref.Branch || r.ref.Commit != "" || r.ref.Tag != ""
+	return r.pushBranch() != r.ref.Branch || r.ref.Commit != ""
 }
 
 func checkRef(ref Ref, pushBranch string) error {
-	if ref.Branch == "" && ref.Tag == "" && ref.Commit == "" {
-		return errors.New("checkout ref: one of branch, tag or commit is required")
+	if ref.Branch == "" && ref.Tag == "" && ref.SemVer == "" && ref.Commit == "" {
+		return errors.New("checkout ref: one of branch, tag, semver or commit is required")
 	}
-	if ref.Tag != "" && (ref.Branch != "" || ref.Commit != "") {
-		return errors.New("checkout ref: tag cannot be combined with branch or commit")
+	if ref.Tag != "" && (ref.Branch != "" || ref.Commit != "" || ref.SemVer != "") {
+		return errors.New("checkout ref: tag cannot be combined with branch, semver or commit")
+	}
+	if ref.SemVer != "" && (ref.Branch != "" || ref.Commit != "") {
+		return errors.New("checkout ref: semver cannot be combined with branch or commit")
+	}
+	if ref.SemVer != "" {
+		if err := checkSemVer(ref.SemVer); err != nil {
+			return err
+		}
 	}
 	if ref.Commit != "" && !isFullHash(ref.Commit) {
 		return fmt.Errorf("checkout ref: commit %q is not a full hash", ref.Commit)
@@ -134,8 +146,10 @@ func checkRef(ref Ref, pushBranch string) error {
 			return fmt.Errorf("checkout ref: %w", err)
 		}
 	}
-	if (ref.Tag != "" || ref.Commit != "") && (pushBranch == "" || pushBranch == ref.Branch) {
-		return errors.New("checkout ref: a tag or commit checkout needs a push branch other than the checkout branch")
+	if ref.Branch == "" || ref.Commit != "" {
+		if pushBranch == "" || pushBranch == ref.Branch {
+			return errors.New("checkout ref: a tag, semver or commit checkout needs a push branch other than the checkout branch")
+		}
 	}
 	return nil
 }

@@ -25,10 +25,13 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 		opts    []gitrepo.Option
 		wantErr string
 	}{
-		{"no ref", "https://h/r", gitrepo.Ref{}, nil, "one of branch, tag or commit"},
+		{"no ref", "https://h/r", gitrepo.Ref{}, nil, "one of branch, tag, semver or commit"},
 		{"tag and branch", "https://h/r", gitrepo.Ref{Tag: "v1", Branch: "main"}, []gitrepo.Option{gitrepo.WithPushBranch("x")}, "tag cannot be combined"},
 		{"tag without push branch", "https://h/r", gitrepo.Ref{Tag: "v1"}, nil, "needs a push branch"},
 		{"commit pushing to its branch", "https://h/r", gitrepo.Ref{Branch: "main", Commit: strings.Repeat("a", 40)}, []gitrepo.Option{gitrepo.WithPushBranch("main")}, "needs a push branch other than"},
+		{"semver and branch", "https://h/r", gitrepo.Ref{SemVer: "1.x", Branch: "main"}, []gitrepo.Option{gitrepo.WithPushBranch("x")}, "semver cannot be combined"},
+		{"bad semver", "https://h/r", gitrepo.Ref{SemVer: "one"}, []gitrepo.Option{gitrepo.WithPushBranch("x")}, "semver range"},
+		{"semver without push branch", "https://h/r", gitrepo.Ref{SemVer: "1.x"}, nil, "needs a push branch"},
 		{"short commit", "https://h/r", gitrepo.Ref{Commit: "abc123"}, []gitrepo.Option{gitrepo.WithPushBranch("x")}, "not a full hash"},
 		{"bad branch", "https://h/r", gitrepo.Ref{Branch: "a..b"}, nil, "checkout ref"},
 		{"full ref as branch", "https://h/r", gitrepo.Ref{Branch: "refs/heads/main"}, nil, "short name"},

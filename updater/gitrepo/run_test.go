@@ -258,30 +258,38 @@ func TestRunPushRefspecAndOptions(t *testing.T) {
 	}
 }
 
-func TestRunTagAndCommitCheckouts(t *testing.T) {
+func TestRunTagSemVerAndCommitCheckouts(t *testing.T) {
 	s := gitserver.Start(t, gitserver.Options{})
 	name := newRepoName(t, s)
 	first := s.Head(t, name, "main")
 	s.Git(t, name, "tag", "-a", "-m", "release", "v1.0.0", "main")
-	s.CommitFromClone(t, name, "main", map[string]string{"later.txt": "later\n"}, "Later work")
+	later := s.CommitFromClone(t, name, "main", map[string]string{"later.txt": "later\n"}, "Later work")
+	s.Git(t, name, "tag", "v1.1.0", later)
+	latest := s.CommitFromClone(t, name, "main", map[string]string{"latest.txt": "latest\n"}, "Latest work")
+	s.Git(t, name, "tag", "v2.0.0", latest)
 
 	for _, tc := range []struct {
-		name   string
-		ref    gitrepo.Ref
-		branch string
+		name     string
+		ref      gitrepo.Ref
+		branch   string
+		wantBase string
 	}{
-		{"tag", gitrepo.Ref{Tag: "v1.0.0"}, "from-tag"},
-		{"commit", gitrepo.Ref{Branch: "main", Commit: first}, "from-commit"},
-		{"commit without branch", gitrepo.Ref{Commit: first}, "from-bare-commit"},
+		{"tag", gitrepo.Ref{Tag: "v1.0.0"}, "from-tag", first},
+		{"semver", gitrepo.Ref{SemVer: ">=1.0.0 <2.0.0"}, "from-semver", later},
+		{"commit", gitrepo.Ref{Branch: "main", Commit: first}, "from-commit", first},
+		{"commit without branch", gitrepo.Ref{Commit: first}, "from-bare-commit", first},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRepo(t, s, transports[0], name, tc.ref, gitrepo.WithPushBranch(tc.branch))
 			got, err := r.Run(t.Context(), mustSetImage("5.0.0"))
-			if err != nil || !got.Pushed || got.Base != first {
-				t.Fatalf("Run() = %+v, %v; want a push on %s", got, err, first)
+			if err != nil || !got.Pushed || got.Base != tc.wantBase {
+				t.Fatalf("Run() = %+v, %v; want a push on %s", got, err, tc.wantBase)
 			}
-			if parent := s.Git(t, name, "rev-parse", tc.branch+"^"); parent != first {
-				t.Errorf("%s^ = %s, want %s", tc.branch, parent, first)
+			if parent := s.Git(t, name, "rev-parse", tc.branch+"^"); parent != tc.wantBase {
+				t.Errorf("%s^ = %s, want %s", tc.branch, parent, tc.wantBase)
+			}
+			if s.Head(t, name, "main") != latest {
+				t.Errorf("main moved; only %s may be pushed to", tc.branch)
 			}
 		})
 	}
