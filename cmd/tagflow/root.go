@@ -30,6 +30,7 @@ func newRootCmd() *cobra.Command {
 		newVersionCmd(),
 		newMigrateCmd(),
 		newScanCmd(),
+		newPlanCmd(),
 	)
 	return root
 }
