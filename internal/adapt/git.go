@@ -95,26 +95,27 @@ func Automation(a *v1alpha1.ImageUpdateAutomation, src GitSource, signingKey map
 	if spec == nil {
 		return g, fieldErrorf("spec.git", "required")
 	}
-	g.Values = maps.Clone(spec.Commit.MessageTemplateValues)
-	var errs []error
-	var err error
-	g.Path, err = updatePath(a.GetUpdateStrategy().Path)
-	errs = append(errs, err)
-	ref, refField := checkoutRef(spec, src)
-	g.Ref, err = gitRef(ref)
-	errs = append(errs, fieldError(refField, err))
-	groups := []optionGroup{
-		{refField, pushOptions(spec.Push)},
-		{src.Field, nil},
+	if src.URL == "" {
+		return g, fieldErrorf(src.Field, "required")
 	}
-	auth, err := authOptions(src.URL, src.Secret)
-	errs = append(errs, prefixed(src.Field, "credentials", err))
-	groups[1].opts = auth
-	commit, err := commitOptions(spec.Commit, signingKey)
-	errs = append(errs, err)
-	groups = append(groups, commit...)
-	g.Options, err = checkGroups(g.URL, g.Ref, groups)
-	return g, errors.Join(append(errs, err)...)
+	g.Values = maps.Clone(spec.Commit.MessageTemplateValues)
+	path, pathErr := updatePath(a.GetUpdateStrategy().Path)
+	g.Path = path
+	ref, refField := checkoutRef(spec, src)
+	gitRef, refErr := gitRef(ref)
+	g.Ref = gitRef
+	if refErr != nil {
+		return g, errors.Join(pathErr, fieldError(refField, refErr))
+	}
+	auth, authErr := authOptions(src.URL, src.Secret)
+	commit, commitErr := commitOptions(spec.Commit, signingKey)
+	groups := append([]optionGroup{
+		{refField, pushOptions(spec.Push)},
+		{src.Field, auth},
+	}, commit...)
+	opts, err := checkGroups(g.URL, g.Ref, groups)
+	g.Options = opts
+	return g, errors.Join(pathErr, prefixed(src.Field, "credentials", authErr), commitErr, err)
 }
 
 // optionGroup is a set of gitrepo options that come from one field and are checked
@@ -184,7 +185,7 @@ func gitRef(r v1alpha1.GitRepositoryRef) (gitrepo.Ref, error) {
 	case r.Tag != "":
 		return gitrepo.Ref{Tag: r.Tag}, nil
 	case r.SemVer != "":
-		return gitrepo.Ref{}, fmt.Errorf("semver %q: checking out a semver range is not supported yet", r.SemVer)
+		return gitrepo.Ref{SemVer: r.SemVer}, nil
 	case r.Branch != "":
 		return gitrepo.Ref{Branch: r.Branch}, nil
 	}

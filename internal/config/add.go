@@ -6,9 +6,9 @@ import (
 	"github.com/tagflow/tagflow/api/v1alpha1"
 )
 
-// add defaults and validates a decoded object and adds it to s, with the errors found
-// while decoding it. The object is added even when it is invalid, so that references to it
-// are not reported as missing too.
+// add defaults and validates a decoded object and adds it to s, and returns the errors
+// found while decoding and validating it. The object is added even when it is invalid, so
+// that references to it are not reported as missing too.
 func (s *Set) add(o origin, obj object, decodeErrs []error) []error {
 	if err := checkMeta(o.key.kind, obj); err != nil {
 		s.broken[o.key] = true
@@ -19,11 +19,7 @@ func (s *Set) add(o origin, obj object, decodeErrs []error) []error {
 	}
 	s.objects[o.key] = obj
 	s.origins[o.key] = o
-	errs := append(decodeErrs, s.append(obj)...)
-	if len(errs) > 0 {
-		s.invalid[o.key] = true
-	}
-	return errs
+	return append(decodeErrs, s.append(obj)...)
 }
 
 // append defaults and validates obj and appends it to its list.

@@ -13,6 +13,9 @@ var (
 	forgeURL       = regexp.MustCompile(`^https?://.+`)
 )
 
+// errNoSource is the problem of an automation with neither spec.sourceRef nor spec.git.url.
+var errNoSource = fieldErrorf("spec.sourceRef", "exactly one of spec.sourceRef and spec.git.url must be set, got neither")
+
 func validateAutomation(a *v1alpha1.ImageUpdateAutomation) []error {
 	defaultAutomation(a)
 	spec := &a.Spec
@@ -33,7 +36,7 @@ func validateSource(spec *v1alpha1.ImageUpdateAutomationSpec) error {
 	ref := spec.SourceRef
 	switch {
 	case ref == nil && !hasURL:
-		return fieldErrorf("spec.sourceRef", "exactly one of spec.sourceRef and spec.git.url must be set, got neither")
+		return errNoSource
 	case ref != nil && hasURL:
 		return fieldErrorf("spec.sourceRef", "exactly one of spec.sourceRef and spec.git.url must be set, got both")
 	case ref == nil:

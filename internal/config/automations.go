@@ -31,12 +31,7 @@ func (s *Set) PoliciesFor(a *v1alpha1.ImageUpdateAutomation) ([]*v1alpha1.ImageP
 func (s *Set) SourceFor(a *v1alpha1.ImageUpdateAutomation) (adapt.GitSource, error) {
 	ref := a.Spec.SourceRef
 	if ref == nil {
-		var secretRef *v1alpha1.LocalObjectReference
-		if a.Spec.GitSpec != nil {
-			secretRef = a.Spec.GitSpec.SecretRef
-		}
-		data, err := s.secretData("spec.git.secretRef", a.Namespace, secretRef)
-		return adapt.InlineSource(a, data), err
+		return s.inlineSource(a)
 	}
 	ns := ref.Namespace
 	if ns == "" {
@@ -52,6 +47,16 @@ func (s *Set) SourceFor(a *v1alpha1.ImageUpdateAutomation) (adapt.GitSource, err
 		return adapt.GitSource{}, fieldErrorf("spec.sourceRef", "%s %s/%s: %w: %w", KindGitRepository, ns, ref.Name, err, errBroken)
 	}
 	return gitSource(g, data), nil
+}
+
+// inlineSource returns the source of an automation with spec.git.url.
+func (s *Set) inlineSource(a *v1alpha1.ImageUpdateAutomation) (adapt.GitSource, error) {
+	g := a.Spec.GitSpec
+	if g == nil || g.URL == "" {
+		return adapt.GitSource{}, errNoSource
+	}
+	data, err := s.secretData("spec.git.secretRef", a.Namespace, g.SecretRef)
+	return adapt.InlineSource(a, data), err
 }
 
 func gitSource(g *GitRepository, data map[string][]byte) adapt.GitSource {

@@ -59,9 +59,9 @@ func fieldErrorf(path, format string, args ...any) error {
 	return &adapt.FieldError{Field: path, Err: fmt.Errorf(format, args...)}
 }
 
-// errorsAt places every error of errs at origin. Joined errors are placed one by one; an
-// *adapt.FieldError gives its field path to the Error; any other error is placed at the
-// object as a whole.
+// errorsAt places every error of errs at origin, leaving out nil ones. Joined errors are
+// placed one by one; an *adapt.FieldError gives its field path to the Error; any other
+// error is placed at the object as a whole.
 func errorsAt(o origin, errs ...error) []error {
 	var out []error
 	for _, err := range errs {

@@ -135,5 +135,9 @@ func (s *Set) loadDocument(o origin, data []byte) []error {
 		}
 		return errorsAt(o, errs...)
 	}
-	return errorsAt(o, s.add(o, obj, errs)...)
+	errs = errorsAt(o, s.add(o, obj, errs)...)
+	for _, err := range errs {
+		s.reported[o.key] = append(s.reported[o.key], err.(*Error).Field)
+	}
+	return errs
 }

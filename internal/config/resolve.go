@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/tagflow/tagflow/api/v1alpha1"
 	"github.com/tagflow/tagflow/internal/adapt"
@@ -12,9 +13,9 @@ import (
 // problem is reported already, so the reference is not reported again.
 var errBroken = errors.New("the referenced object is invalid")
 
-// resolve converts every valid object with the lookups below, which check the references
-// and, through the adapt package, what the values mean. Of an invalid object only the
-// references are checked.
+// resolve converts every object with the lookups below, which check the references and,
+// through the adapt package, what the values mean. A problem at a field that loading
+// reported already (or at a field inside or around it) is left out.
 func (s *Set) resolve() []error {
 	var errs []error
 	for _, g := range s.GitRepositories {
@@ -22,41 +23,47 @@ func (s *Set) resolve() []error {
 		errs = append(errs, s.errorsOf(KindGitRepository, g, err)...)
 	}
 	for _, r := range s.Repositories {
-		convert := func() error { _, err := s.ScanFor(r); return err }
-		check := func() error { _, err := s.repositorySecrets(r); return err }
-		errs = append(errs, s.errorsOf(KindImageRepository, r, s.resolveOne(KindImageRepository, r, convert, check))...)
+		_, err := s.ScanFor(r)
+		errs = append(errs, s.errorsOf(KindImageRepository, r, err)...)
 	}
 	for _, p := range s.Policies {
-		convert := func() error { _, err := s.SelectionFor(p); return err }
-		check := func() error { _, err := s.RepositoryFor(p); return err }
-		errs = append(errs, s.errorsOf(KindImagePolicy, p, s.resolveOne(KindImagePolicy, p, convert, check))...)
+		_, err := s.SelectionFor(p)
+		errs = append(errs, s.errorsOf(KindImagePolicy, p, err)...)
 	}
 	for _, a := range s.Automations {
-		convert := func() error { _, err := s.GitFor(a); return err }
-		check := func() error { _, _, err := s.gitInputs(a); return err }
+		_, err := s.GitFor(a)
 		_, selErr := s.PoliciesFor(a)
-		errs = append(errs, s.errorsOf(KindImageUpdateAutomation, a, s.resolveOne(KindImageUpdateAutomation, a, convert, check), selErr)...)
+		errs = append(errs, s.errorsOf(KindImageUpdateAutomation, a, err, selErr)...)
 	}
 	return errs
 }
 
-// resolveOne converts a valid object, and only checks the references of an invalid one.
-func (s *Set) resolveOne(kind string, obj object, convert, check func() error) error {
-	if s.invalid[objectKey{kind, obj.GetNamespace(), obj.GetName()}] {
-		return check()
-	}
-	return convert()
-}
-
-// errorsOf places errs at the origin of obj, leaving out references to broken objects.
+// errorsOf places errs at the origin of obj, leaving out references to broken objects and
+// problems at fields already reported.
 func (s *Set) errorsOf(kind string, obj object, errs ...error) []error {
+	key := objectKey{kind, obj.GetNamespace(), obj.GetName()}
 	var out []error
-	for _, err := range errorsAt(s.origins[objectKey{kind, obj.GetNamespace(), obj.GetName()}], errs...) {
-		if !errors.Is(err, errBroken) {
+	for _, err := range errorsAt(s.origins[key], errs...) {
+		if !errors.Is(err, errBroken) && !s.alreadyReported(key, err.(*Error).Field) {
 			out = append(out, err)
 		}
 	}
 	return out
+}
+
+// alreadyReported reports whether a problem at field, or at a field inside or around it,
+// was found while loading the object.
+func (s *Set) alreadyReported(key objectKey, field string) bool {
+	if field == "" {
+		return false
+	}
+	for _, f := range s.reported[key] {
+		if f == field || strings.HasPrefix(f, field+".") || strings.HasPrefix(field, f+".") ||
+			strings.HasPrefix(f, field+"[") || strings.HasPrefix(field, f+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // find returns the object kind namespace/name, or an error at field saying it is missing.

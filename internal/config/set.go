@@ -27,9 +27,9 @@ type Set struct {
 	// broken holds objects whose document could not be decoded: references to them are
 	// not reported again as missing.
 	broken map[objectKey]bool
-	// invalid holds objects that failed validation: they are not converted, so that a
-	// problem is not reported twice, but their references are checked.
-	invalid map[objectKey]bool
+	// reported holds the field paths of the problems found while loading each object, so
+	// that converting it does not report them again.
+	reported map[objectKey][]string
 }
 
 // objectKey identifies an object by kind, namespace and name.
@@ -52,10 +52,10 @@ func (o origin) String() string {
 
 func newSet() *Set {
 	return &Set{
-		objects: map[objectKey]object{},
-		origins: map[objectKey]origin{},
-		broken:  map[objectKey]bool{},
-		invalid: map[objectKey]bool{},
+		objects:  map[objectKey]object{},
+		origins:  map[objectKey]origin{},
+		broken:   map[objectKey]bool{},
+		reported: map[objectKey][]string{},
 	}
 }
 

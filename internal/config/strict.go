@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
@@ -141,6 +143,12 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 }
 
 func describeType(t reflect.Type) string {
+	switch t {
+	case reflect.TypeFor[metav1.Duration]():
+		return "a duration such as 30s, 5m or 1h"
+	case reflect.TypeFor[metav1.Time]():
+		return "an RFC 3339 time"
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return "a string"
