@@ -1,0 +1,290 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-logr/logr"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/tagflow/tagflow/api/v1alpha1"
+	"github.com/tagflow/tagflow/internal/adapt"
+	"github.com/tagflow/tagflow/internal/config"
+	"github.com/tagflow/tagflow/updater"
+	"github.com/tagflow/tagflow/updater/gitrepo"
+)
+
+// templateData is what the commit message template is executed with, as in Flux.
+type templateData struct {
+	// AutomationObject prints as namespace/name.
+	AutomationObject objectName
+	// Changed has .FileChanges, .Changes and .Objects.
+	Changed *updater.Result
+	// Values are spec.git.commit.messageTemplateValues.
+	Values map[string]string
+}
+
+// objectName is a namespace and name that prints as "namespace/name".
+type objectName struct {
+	Namespace string
+	Name      string
+}
+
+func (n objectName) String() string { return n.Namespace + "/" + n.Name }
+
+// automation is an ImageUpdateAutomation ready to run: its Git repository, its settings and
+// the images of the policies it selects.
+type automation struct {
+	repo     *gitrepo.Repo
+	git      adapt.Git
+	images   updater.Images
+	observed v1alpha1.ObservedPolicies
+}
+
+// automate runs auto once: checkout, update, commit and push, then records the status.
+func (r *Runner) automate(ctx context.Context, auto *v1alpha1.ImageUpdateAutomation) outcome {
+	k := key(auto.Namespace, auto.Name)
+	log := logr.FromContextOrDiscard(ctx).WithValues("imageupdateautomation", k)
+	st := r.status.automation(k)
+	start := r.opts.Now()
+	st.LastAutomationRunTime = &metav1.Time{Time: start}
+	res, out, reason := r.runAutomation(ctx, auto, &st)
+	if out.err != nil {
+		markFailed(&st.Conditions, auto.Generation, out.stalled, reason, out.err.Error())
+		log.Error(out.err, "automation run failed", "stalled", out.stalled)
+	} else {
+		log.V(1).Info("automation ran", "pushed", res.Pushed, "commit", res.Commit)
+	}
+	if res.Pushed {
+		log.Info("pushed commit", "commit", res.Commit, "branch", res.Branch)
+	}
+	r.opts.Metrics.observeRun(auto.Namespace, auto.Name, r.opts.Now().Sub(start), res.Pushed, max(res.Attempts-1, 0), reason)
+	st.ObservedGeneration = auto.Generation
+	r.opts.Metrics.setReady(config.KindImageUpdateAutomation, auto.Namespace, auto.Name, isReady(st.Conditions))
+	if err := r.status.setAutomation(k, st); err != nil {
+		return outcome{err: err}
+	}
+	r.updateBehindAll()
+	return out
+}
+
+// runAutomation does the work of automate and fills st; on failure it returns the reason.
+func (r *Runner) runAutomation(ctx context.Context, auto *v1alpha1.ImageUpdateAutomation, st *v1alpha1.ImageUpdateAutomationStatus) (gitrepo.Result, outcome, string) {
+	a, err := r.prepare(auto)
+	if err != nil {
+		return gitrepo.Result{}, outcome{err: err, stalled: true}, configReason(err)
+	}
+	var problems []updater.Problem
+	runCtx, cancel := r.graceContext(ctx, 3*a.git.Timeout)
+	defer cancel()
+	res, err := a.repo.Run(runCtx, func(ctx context.Context, dir string) (gitrepo.Changes, error) {
+		result, err := r.opts.Update(ctx, dir, a.git.Path, a.images)
+		if err != nil {
+			return gitrepo.Changes{}, fmt.Errorf("updating %s: %w", a.git.Path, err)
+		}
+		problems = result.Problems
+		data := templateData{AutomationObject: objectName{auto.Namespace, auto.Name}, Changed: result, Values: a.git.Values}
+		return gitrepo.Changes{Files: result.Files(), TemplateData: data}, nil
+	})
+	if res.Pushed {
+		st.LastPushCommit = res.Commit
+		st.LastPushTime = &metav1.Time{Time: r.opts.Now()}
+	}
+	if err != nil {
+		return res, outcome{err: err}, v1alpha1.GitOperationFailedReason
+	}
+	st.ObservedPolicies = a.observed
+	st.ObservedSourceRevision = sourceRevision(res)
+	if len(problems) > 0 {
+		return res, outcome{err: problemsError(problems)}, v1alpha1.InvalidMarkerReason
+	}
+	markReady(&st.Conditions, auto.Generation, v1alpha1.SucceededReason, runMessage(res))
+	return res, outcome{}, ""
+}
+
+// graceContext returns a context bounded by timeout that outlives ctx by the shutdown
+// grace, so that a push under way is finished rather than cut.
+func (r *Runner) graceContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(r.opts.ShutdownGrace, cancel)
+		context.AfterFunc(runCtx, func() { t.Stop() })
+	})
+	return runCtx, func() { stop(); cancel() }
+}
+
+// prepare resolves the automation's source, settings and images.
+func (r *Runner) prepare(auto *v1alpha1.ImageUpdateAutomation) (automation, error) {
+	repo, git, err := r.gitRepo(auto)
+	if err != nil {
+		return automation{}, err
+	}
+	pols, err := r.selectedPolicies(auto)
+	if err != nil {
+		return automation{}, err
+	}
+	a := automation{repo: repo, git: git, images: updater.Images{}, observed: v1alpha1.ObservedPolicies{}}
+	for _, p := range pols {
+		ref := r.status.policy(key(p.Namespace, p.Name)).LatestRef
+		if ref == nil {
+			continue
+		}
+		a.images[p.Namespace+":"+p.Name] = updater.Image{Name: ref.Name, Tag: ref.Tag, Digest: ref.Digest}
+		a.observed[p.Name] = *ref
+	}
+	return a, nil
+}
+
+// selectedPolicies returns the ImagePolicies of the automation's namespace that its
+// policySelector selects.
+func (r *Runner) selectedPolicies(auto *v1alpha1.ImageUpdateAutomation) ([]*v1alpha1.ImagePolicy, error) {
+	sel, err := adapt.PolicySelector(auto)
+	if err != nil {
+		return nil, err
+	}
+	var out []*v1alpha1.ImagePolicy
+	for _, p := range r.set.Policies {
+		if p.Namespace == auto.Namespace && sel.Matches(labels.Set(p.Labels)) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// gitRepo returns the automation's Git repository, built once per runner.
+func (r *Runner) gitRepo(auto *v1alpha1.ImageUpdateAutomation) (*gitrepo.Repo, adapt.Git, error) {
+	k := key(auto.Namespace, auto.Name)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if repo, ok := r.gitRepos[k]; ok {
+		return repo.repo, repo.git, nil
+	}
+	src, err := r.gitSource(auto)
+	if err != nil {
+		return nil, adapt.Git{}, err
+	}
+	var signing map[string][]byte
+	if auto.Spec.GitSpec != nil && auto.Spec.GitSpec.Commit.SigningKey != nil {
+		ref := auto.Spec.GitSpec.Commit.SigningKey.SecretRef
+		if signing, err = r.secretData(auto.Namespace, &ref); err != nil {
+			return nil, adapt.Git{}, err
+		}
+	}
+	git, err := adapt.Automation(auto, src, signing)
+	if err != nil {
+		return nil, git, err
+	}
+	opts := append(git.Options, gitrepo.WithCacheDir(filepath.Join(r.opts.StateDir, gitCacheDirName)))
+	repo, err := gitrepo.New(git.URL, git.Ref, append(opts, r.opts.GitOptions...)...)
+	if err != nil {
+		return nil, git, err
+	}
+	r.gitRepos[k] = preparedRepo{repo: repo, git: git}
+	return repo, git, nil
+}
+
+// gitSource returns the repository the automation writes to: its inline spec.git.url or
+// the GitRepository named by spec.sourceRef.
+func (r *Runner) gitSource(auto *v1alpha1.ImageUpdateAutomation) (adapt.GitSource, error) {
+	if g := auto.Spec.GitSpec; g != nil && g.URL != "" {
+		secret, err := r.secretData(auto.Namespace, g.SecretRef)
+		return adapt.InlineSource(auto, secret), err
+	}
+	if auto.Spec.SourceRef == nil {
+		return adapt.GitSource{}, &adapt.FieldError{Field: "spec.sourceRef", Err: errors.New("either spec.sourceRef or spec.git.url is required")}
+	}
+	ns := auto.Spec.SourceRef.Namespace
+	if ns == "" {
+		ns = auto.Namespace
+	}
+	gr, ok := r.set.GitRepository(ns, auto.Spec.SourceRef.Name)
+	if !ok {
+		return adapt.GitSource{}, &adapt.FieldError{Field: "spec.sourceRef", Err: fmt.Errorf("GitRepository %s/%s not found", ns, auto.Spec.SourceRef.Name)}
+	}
+	secret, err := r.secretData(ns, gr.Spec.SecretRef)
+	src := adapt.GitSource{Field: "spec.sourceRef", URL: gr.Spec.URL, Secret: secret}
+	if gr.Spec.Timeout != nil {
+		src.Timeout = gr.Spec.Timeout.Duration
+	}
+	if ref := gr.Spec.Reference; ref != nil {
+		src.Ref = &v1alpha1.GitRepositoryRef{Branch: ref.Branch, Tag: ref.Tag, SemVer: ref.SemVer, Name: ref.Name, Commit: ref.Commit}
+	}
+	return src, err
+}
+
+// sourceRevision is Flux's observedSourceRevision: branch@sha1:commit.
+func sourceRevision(res gitrepo.Result) string {
+	commit := res.Commit
+	if commit == "" {
+		commit = res.Base
+	}
+	if commit == "" {
+		return ""
+	}
+	return res.Branch + "@sha1:" + commit
+}
+
+// runMessage is the Ready message after a successful run.
+func runMessage(res gitrepo.Result) string {
+	if !res.Pushed {
+		return "repository up-to-date"
+	}
+	return fmt.Sprintf("pushed commit '%.7s' to branch '%s'", res.Commit, res.Branch)
+}
+
+// problemsError lists what the update could not do.
+func problemsError(problems []updater.Problem) error {
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.String()
+	}
+	return fmt.Errorf("%d markers could not be applied: %s", len(problems), strings.Join(msgs, "; "))
+}
+
+// configReason maps a configuration error of an automation to a condition reason.
+func configReason(err error) string {
+	var fe *adapt.FieldError
+	if errors.As(err, &fe) && strings.HasPrefix(fe.Field, "spec.policySelector") {
+		return v1alpha1.InvalidPolicySelectorReason
+	}
+	if errors.As(err, &fe) && strings.HasPrefix(fe.Field, "spec.update") {
+		return v1alpha1.InvalidUpdateStrategyReason
+	}
+	return v1alpha1.InvalidSourceConfigurationReason
+}
+
+// updateBehindAll records, for every policy used by an automation, whether one of those
+// automations has not yet written the policy's latest tag.
+func (r *Runner) updateBehindAll() {
+	for _, p := range r.set.Policies {
+		r.updateBehind(p)
+	}
+}
+
+// updateBehind records whether an automation using pol has not yet written its latestRef.
+func (r *Runner) updateBehind(pol *v1alpha1.ImagePolicy) {
+	ref := r.status.policy(key(pol.Namespace, pol.Name)).LatestRef
+	if ref == nil {
+		return
+	}
+	used, behind := false, false
+	for _, a := range r.set.Automations {
+		if a.Namespace != pol.Namespace || a.Spec.Suspend {
+			continue
+		}
+		if sel, err := adapt.PolicySelector(a); err != nil || !sel.Matches(labels.Set(pol.Labels)) {
+			continue
+		}
+		used = true
+		seen, ok := r.status.automation(key(a.Namespace, a.Name)).ObservedPolicies[pol.Name]
+		behind = behind || !ok || seen != *ref
+	}
+	if used {
+		r.opts.Metrics.setBehind(pol.Namespace, pol.Name, behind)
+	}
+}

@@ -1,0 +1,205 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/go-logr/logr"
+
+	"github.com/tagflow/tagflow/api/v1alpha1"
+	"github.com/tagflow/tagflow/internal/adapt"
+	"github.com/tagflow/tagflow/internal/config"
+	"github.com/tagflow/tagflow/policy"
+	"github.com/tagflow/tagflow/scanner/store"
+)
+
+// maxPlatformChecks bounds how many winners are checked for platforms before the policy
+// gives up; each check is a registry request.
+const maxPlatformChecks = 10
+
+// Reasons tags are dropped before or after the policy, in an explanation.
+const (
+	reasonTooYoung        = "first seen less than minAge ago"
+	reasonMissingPlatform = "missing a required platform"
+)
+
+// errDependencyNotReady means the policy's repository has no stored tags yet.
+var errDependencyNotReady = errors.New("dependency not ready")
+
+// selectTag evaluates pol against its repository's stored tags and records the status.
+// It reports a change when latestRef changed.
+func (r *Runner) selectTag(ctx context.Context, pol *v1alpha1.ImagePolicy) outcome {
+	k := key(pol.Namespace, pol.Name)
+	log := logr.FromContextOrDiscard(ctx).WithValues("imagepolicy", k)
+	st := r.status.policy(k)
+	out, reason := r.choose(ctx, pol, &st)
+	if out.err != nil {
+		markFailed(&st.Conditions, pol.Generation, out.stalled, reason, out.err.Error())
+		log.Error(out.err, "selecting a tag failed", "stalled", out.stalled)
+	} else {
+		log.V(1).Info("selected", "tag", st.LatestRef.Tag, "changed", out.changed)
+	}
+	r.opts.Metrics.observeSelection(pol.Namespace, pol.Name, reason)
+	st.ObservedGeneration = pol.Generation
+	r.opts.Metrics.setReady(config.KindImagePolicy, pol.Namespace, pol.Name, isReady(st.Conditions))
+	if err := r.status.setPolicy(k, st); err != nil {
+		return outcome{err: err}
+	}
+	r.updateBehind(pol)
+	return out
+}
+
+// choose does the work of selectTag and fills st; on failure it returns the reason.
+func (r *Runner) choose(ctx context.Context, pol *v1alpha1.ImagePolicy, st *v1alpha1.ImagePolicyStatus) (outcome, string) {
+	sel, err := adapt.Policy(pol)
+	if err != nil {
+		return outcome{err: err, stalled: true}, v1alpha1.InvalidPolicyReason
+	}
+	repo, tags, err := r.policyTags(ctx, pol)
+	if err != nil {
+		if errors.Is(err, adapt.ErrAccessDenied) {
+			return outcome{err: err, stalled: true}, v1alpha1.AccessDeniedReason
+		}
+		return outcome{err: err}, v1alpha1.DependencyNotReadyReason
+	}
+	candidates, young := r.oldEnough(tags, sel.MinAge)
+	res, dropped, err := r.selectWithPlatforms(ctx, repo, sel, candidates)
+	expl := explanation(res.Explanation, len(tags.Names()), young, dropped)
+	st.Explanation = &expl
+	if err != nil {
+		if errors.Is(err, policy.ErrNoMatch) {
+			return outcome{err: err}, v1alpha1.NoMatchingTagReason
+		}
+		return outcome{err: err}, v1alpha1.FailureReason
+	}
+	ref := v1alpha1.ImageRef{Name: repo.Spec.Image, Tag: res.Tag}
+	if ref.Digest, err = r.digest(ctx, repo, sel.DigestReflection, st.LatestRef, ref); err != nil {
+		return outcome{err: err}, v1alpha1.FailureReason
+	}
+	changed := st.LatestRef == nil || *st.LatestRef != ref
+	if changed && st.LatestRef != nil {
+		st.ObservedPreviousRef = st.LatestRef
+	}
+	st.LatestRef = &ref
+	markReady(&st.Conditions, pol.Generation, v1alpha1.SucceededReason, resolvedMessage(ref, st.ObservedPreviousRef))
+	return outcome{changed: changed}, ""
+}
+
+// policyTags returns the policy's repository and its stored tags.
+func (r *Runner) policyTags(ctx context.Context, pol *v1alpha1.ImagePolicy) (*v1alpha1.ImageRepository, *store.Tags, error) {
+	ns, name := policyRepository(pol)
+	repo, ok := r.set.Repository(ns, name)
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: ImageRepository %s/%s not found", errDependencyNotReady, ns, name)
+	}
+	if err := adapt.CheckAccess(repo.Spec.AccessFrom, pol.Namespace, r.set.NamespaceLabels(pol.Namespace), ns); err != nil {
+		return nil, nil, err
+	}
+	tags, err := r.store.Get(ctx, store.Key{Namespace: ns, Name: name})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, fmt.Errorf("%w: ImageRepository %s/%s has not been scanned", errDependencyNotReady, ns, name)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading tags of %s/%s: %w", ns, name, err)
+	}
+	return repo, tags, nil
+}
+
+// oldEnough returns the tags first seen at least minAge ago, and the others.
+func (r *Runner) oldEnough(tags *store.Tags, minAge time.Duration) (keep, young []string) {
+	cutoff := r.opts.Now().Add(-minAge)
+	for tag, seen := range tags.All() {
+		if minAge > 0 && seen.After(cutoff) {
+			young = append(young, tag)
+			continue
+		}
+		keep = append(keep, tag)
+	}
+	return keep, young
+}
+
+// selectWithPlatforms selects a tag; with platforms, a winner whose index lacks one of them
+// is dropped and the selection repeated.
+func (r *Runner) selectWithPlatforms(ctx context.Context, repo *v1alpha1.ImageRepository, sel adapt.Selection, tags []string) (policy.Result, []string, error) {
+	var dropped []string
+	for range maxPlatformChecks {
+		res, err := sel.Policy.Select(tags)
+		if err != nil || len(sel.Platforms) == 0 {
+			return res, dropped, err
+		}
+		s, sc, err := r.repositoryScanner(repo)
+		if err != nil {
+			return res, dropped, err
+		}
+		missing, err := s.MissingPlatforms(ctx, sc.Image, res.Tag, sel.Platforms...)
+		if err != nil {
+			return res, dropped, fmt.Errorf("checking platforms of %s:%s: %w", sc.Image, res.Tag, err)
+		}
+		if len(missing) == 0 {
+			return res, dropped, nil
+		}
+		dropped = append(dropped, res.Tag)
+		tags = slices.DeleteFunc(tags, func(t string) bool { return t == res.Tag })
+	}
+	return policy.Result{}, dropped, fmt.Errorf("%w: the %d latest tags lack a platform of %v", policy.ErrNoMatch, len(dropped), sel.Platforms)
+}
+
+// digest returns the digest to record for ref under the reflection policy.
+func (r *Runner) digest(ctx context.Context, repo *v1alpha1.ImageRepository, reflect v1alpha1.ReflectionPolicy, prev *v1alpha1.ImageRef, ref v1alpha1.ImageRef) (string, error) {
+	switch reflect {
+	case v1alpha1.ReflectAlways:
+	case v1alpha1.ReflectIfNotPresent:
+		if prev != nil && prev.Name == ref.Name && prev.Tag == ref.Tag && prev.Digest != "" {
+			return prev.Digest, nil
+		}
+	default:
+		return "", nil
+	}
+	s, sc, err := r.repositoryScanner(repo)
+	if err != nil {
+		return "", err
+	}
+	d, err := s.Digest(ctx, sc.Image, ref.Tag)
+	if err != nil {
+		return "", fmt.Errorf("resolving digest of %s:%s: %w", sc.Image, ref.Tag, err)
+	}
+	return d, nil
+}
+
+// resolvedMessage is Flux's Ready message for a policy.
+func resolvedMessage(ref v1alpha1.ImageRef, prev *v1alpha1.ImageRef) string {
+	msg := fmt.Sprintf("Latest image tag for %s resolved to %s", ref.Name, ref.Tag)
+	if ref.Digest != "" {
+		msg += " with digest " + ref.Digest
+	}
+	if prev != nil && *prev != ref {
+		msg += fmt.Sprintf(" (previously %s)", prev.String())
+	}
+	return msg
+}
+
+// explanation converts the policy's explanation to the API's, adding the tags dropped for
+// minAge and platforms.
+func explanation(e policy.Explanation, total int, young, noPlatform []string) v1alpha1.Explanation {
+	out := v1alpha1.Explanation{Message: e.String(), TagCount: total, CandidateCount: e.Parsed}
+	if e.Winner != "" {
+		out.Candidates = []v1alpha1.Candidate{{Tag: e.Winner, Value: e.Value}}
+	}
+	out.Dropped = appendDropped(out.Dropped, reasonTooYoung, young)
+	for _, rej := range e.Rejected {
+		out.Dropped = append(out.Dropped, v1alpha1.DroppedTags{Reason: rej.Reason, Count: rej.Count, Examples: rej.Tags})
+	}
+	out.Dropped = appendDropped(out.Dropped, reasonMissingPlatform, noPlatform)
+	return out
+}
+
+// appendDropped adds a dropped-tags entry when tags is not empty.
+func appendDropped(d []v1alpha1.DroppedTags, reason string, tags []string) []v1alpha1.DroppedTags {
+	if len(tags) == 0 {
+		return d
+	}
+	return append(d, v1alpha1.DroppedTags{Reason: reason, Count: len(tags), Examples: tags[:min(len(tags), policy.MaxExamples)]})
+}
