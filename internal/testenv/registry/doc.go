@@ -26,12 +26,13 @@
 // therefore works against this harness; code of our own that applies the same SSRF
 // rule must allow hostnames.
 //
-// # Pagination on a TLS loopback registry (observed with go-containerregistry v0.22.1)
+// # Pagination against a TLS registry on loopback
 //
-// Distribution 3 pages GET /v2/<name>/tags/list when asked with n (and last): it returns
-// n tags and a relative Link header, e.g. `</v2/app/tags/list?last=1.0.099&n=100>;
-// rel="next"`. Without n it returns every tag in one response and no Link (it clamps n
-// to tags.maxtags, 1000 by default, only when n is given).
+// Observed with go-containerregistry v0.22.1. Distribution 3 pages
+// GET /v2/<name>/tags/list when asked with n (and last): it returns n tags and a
+// relative Link header, e.g. `</v2/app/tags/list?last=1.0.099&n=100>; rel="next"`.
+// Without n it returns every tag in one response and no Link (it clamps n to
+// tags.maxtags, 1000 by default, only when n is given).
 //
 // go-containerregistry decides the scheme from the host name: name.Registry.Scheme()
 // is "http" for localhost, 127.0.0.1, ::1 and private addresses. The ping then tries
