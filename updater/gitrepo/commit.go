@@ -12,6 +12,7 @@ import (
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
@@ -94,7 +95,8 @@ func stage(wt *gogit.Worktree, dir string, files []string) error {
 		default:
 			err = statErr
 		}
-		if err != nil && !errors.Is(err, plumbing.ErrObjectNotFound) && !errors.Is(err, os.ErrNotExist) {
+		// A path that is neither on disk nor in the index changed nothing.
+		if err != nil && !errors.Is(err, index.ErrEntryNotFound) {
 			return fmt.Errorf("staging %s: %w", p, err)
 		}
 	}

@@ -170,7 +170,7 @@ func isRemoteRefusal(err error) bool {
 	return strings.Contains(s, "command error on ") || strings.Contains(s, "unpack error")
 }
 
-// remoteLines keeps the remote's messages without progress noise, one per line.
+// remoteLines keeps the non-empty lines the remote printed (hook output among them).
 func remoteLines(s string) string {
 	var out []string
 	for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }) {

@@ -92,6 +92,9 @@ func TestRunSSHHostKeyChecks(t *testing.T) {
 	}
 }
 
+// errAny stands for any error in want fields.
+var errAny = errors.New("any error")
+
 func noChange(context.Context, string) (gitrepo.Changes, error) { return gitrepo.Changes{}, nil }
 
 func TestRunReusesTheShallowCacheWithoutCredentialsOnDisk(t *testing.T) {
@@ -160,6 +163,12 @@ func TestRunUpdateEdgeCases(t *testing.T) {
 		{name: "file reported but unchanged", update: func(_ context.Context, dir string) (gitrepo.Changes, error) {
 			return gitrepo.Changes{Files: []string{"deploy.yaml"}}, nil
 		}},
+		{name: "file reported but never there", update: func(_ context.Context, dir string) (gitrepo.Changes, error) {
+			return gitrepo.Changes{Files: []string{"ghost.yaml"}}, nil
+		}},
+		{name: "path outside the worktree", wantErr: errAny, update: func(_ context.Context, dir string) (gitrepo.Changes, error) {
+			return gitrepo.Changes{Files: []string{"../escape.yaml"}}, nil
+		}},
 		{name: "update fails", wantErr: boom, update: func(context.Context, string) (gitrepo.Changes, error) {
 			return gitrepo.Changes{}, boom
 		}},
@@ -182,7 +191,7 @@ func TestRunUpdateEdgeCases(t *testing.T) {
 			name := newRepoName(t, s)
 			r := newRepo(t, s, transports[0], name, gitrepo.Ref{Branch: "main"})
 			got, err := r.Run(t.Context(), tc.update)
-			if !errors.Is(err, tc.wantErr) || got.Pushed != tc.wantPushed {
+			if !(errors.Is(err, tc.wantErr) || tc.wantErr == errAny && err != nil) || got.Pushed != tc.wantPushed {
 				t.Fatalf("Run() = %+v, %v; want pushed %t, error %v", got, err, tc.wantPushed, tc.wantErr)
 			}
 			if tc.check != nil {

@@ -3,6 +3,7 @@ package gitrepo_test
 import (
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	gogit "github.com/go-git/go-git/v5"
@@ -305,5 +306,28 @@ func TestRunFileURL(t *testing.T) {
 	got, err := r.Run(t.Context(), mustSetImage("6.0.0"))
 	if err != nil || !got.Pushed || s.Head(t, name, "main") != got.Commit {
 		t.Fatalf("Run() = %+v, %v; want a push to main", got, err)
+	}
+}
+
+func TestRunConcurrentRunsShareOneCache(t *testing.T) {
+	s := gitserver.Start(t, gitserver.Options{})
+	name := newRepoName(t, s)
+	cache := t.TempDir()
+	tags := []string{"10.0.0", "10.1.0", "10.2.0"}
+	results := make([]gitrepo.Result, len(tags))
+	errs := make([]error, len(tags))
+	var wg sync.WaitGroup
+	for i, tag := range tags {
+		r := newRepo(t, s, transports[0], name, gitrepo.Ref{Branch: "main"}, gitrepo.WithCacheDir(cache))
+		wg.Go(func() { results[i], errs[i] = r.Run(t.Context(), mustSetImage(tag)) })
+	}
+	wg.Wait()
+	for i := range tags {
+		if errs[i] != nil || !results[i].Pushed || results[i].Attempts != 1 {
+			t.Errorf("Run(%s) = %+v, %v; want one push at the first attempt", tags[i], results[i], errs[i])
+		}
+	}
+	if got := s.Git(t, name, "rev-list", "--count", "main"); got != "4" {
+		t.Errorf("main has %s commits, want the initial one and one per run", got)
 	}
 }
