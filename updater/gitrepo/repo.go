@@ -24,7 +24,9 @@ type Ref struct {
 
 // Author is who commits are made by (author and committer).
 type Author struct {
-	Name  string
+	// Name is the display name, such as "tagflow bot".
+	Name string
+	// Email is the address, such as "bot@example.com".
 	Email string
 }
 

@@ -92,9 +92,6 @@ func TestRunSSHHostKeyChecks(t *testing.T) {
 	}
 }
 
-// errAny stands for any error in want fields.
-var errAny = errors.New("any error")
-
 func noChange(context.Context, string) (gitrepo.Changes, error) { return gitrepo.Changes{}, nil }
 
 func TestRunReusesTheShallowCacheWithoutCredentialsOnDisk(t *testing.T) {
@@ -158,6 +155,7 @@ func TestRunUpdateEdgeCases(t *testing.T) {
 		update     gitrepo.UpdateFunc
 		wantPushed bool
 		wantErr    error
+		wantAnyErr bool
 		check      func(t *testing.T, name, head string)
 	}{
 		{name: "file reported but unchanged", update: func(_ context.Context, dir string) (gitrepo.Changes, error) {
@@ -166,7 +164,7 @@ func TestRunUpdateEdgeCases(t *testing.T) {
 		{name: "file reported but never there", update: func(_ context.Context, dir string) (gitrepo.Changes, error) {
 			return gitrepo.Changes{Files: []string{"ghost.yaml"}}, nil
 		}},
-		{name: "path outside the worktree", wantErr: errAny, update: func(_ context.Context, dir string) (gitrepo.Changes, error) {
+		{name: "path outside the worktree", wantAnyErr: true, update: func(_ context.Context, dir string) (gitrepo.Changes, error) {
 			return gitrepo.Changes{Files: []string{"../escape.yaml"}}, nil
 		}},
 		{name: "update fails", wantErr: boom, update: func(context.Context, string) (gitrepo.Changes, error) {
@@ -191,7 +189,8 @@ func TestRunUpdateEdgeCases(t *testing.T) {
 			name := newRepoName(t, s)
 			r := newRepo(t, s, transports[0], name, gitrepo.Ref{Branch: "main"})
 			got, err := r.Run(t.Context(), tc.update)
-			if !(errors.Is(err, tc.wantErr) || tc.wantErr == errAny && err != nil) || got.Pushed != tc.wantPushed {
+			errOK := errors.Is(err, tc.wantErr) || tc.wantAnyErr && err != nil
+			if !errOK || got.Pushed != tc.wantPushed {
 				t.Fatalf("Run() = %+v, %v; want pushed %t, error %v", got, err, tc.wantPushed, tc.wantErr)
 			}
 			if tc.check != nil {
