@@ -29,6 +29,8 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newVersionCmd(),
 		newMigrateCmd(),
+		newRunCmd(),
+		newDemoCmd(),
 		newScanCmd(),
 		newPlanCmd(),
 	)

@@ -62,6 +62,7 @@ func (r *Runner) automate(ctx context.Context, auto *v1alpha1.ImageUpdateAutomat
 	}
 	if res.Pushed {
 		log.Info("pushed commit", "commit", res.Commit, "branch", res.Branch)
+		r.opts.Hook("pushed")
 	}
 	r.opts.Metrics.observeRun(auto.Namespace, auto.Name, r.opts.Now().Sub(start), res.Pushed, max(res.Attempts-1, 0), reason)
 	st.ObservedGeneration = auto.Generation

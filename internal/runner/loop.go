@@ -80,7 +80,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		wg.Go(func() {
 			s := schedule{first: r.first(ran, "a/"+key(auto.Namespace, auto.Name), r.lastRun(auto), auto.Spec.Interval.Duration),
 				interval: auto.Spec.Interval.Duration,
-				trigger: tr.automations[key(auto.Namespace, auto.Name)], debounce: r.opts.Debounce}
+				trigger:  tr.automations[key(auto.Namespace, auto.Name)], debounce: r.opts.Debounce}
 			r.loop(ctx, s, func(ctx context.Context) outcome { return r.automate(ctx, auto) })
 		})
 	}

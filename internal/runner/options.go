@@ -28,8 +28,9 @@ const (
 // root) so that they name images, and says what it changed and what it could not do.
 type UpdateFunc func(ctx context.Context, root, path string, images updater.Images) (*updater.Result, error)
 
-// Hook is called at named points of a pass ("scanned", "selected", "automated"), for tests
-// that interrupt the process there.
+// Hook is called at named points, for tests that interrupt the process there: "pushed"
+// after an automation pushed and before its status is saved, and, in Once, "scanned",
+// "selected" and "automated" after each phase.
 type Hook func(point string)
 
 // Options configure a Runner. StateDir is required; every other field has a default
