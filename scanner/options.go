@@ -55,6 +55,7 @@ type options struct {
 	base       http.RoundTripper
 	limits     limitOptions
 	limitsSet  bool
+	networkSet bool // a TLS, proxy or transport option was applied
 	retry      retryOptions
 	userAgent  string
 	progress   func(Progress)
@@ -148,7 +149,7 @@ func WithProxy(proxyURL string) Option {
 		if u.Host == "" {
 			return fmt.Errorf("proxy URL %q has no host", u.Redacted())
 		}
-		o.proxy = http.ProxyURL(u)
+		o.proxy, o.networkSet = http.ProxyURL(u), true
 		return nil
 	}
 }
@@ -161,7 +162,7 @@ func WithTransport(rt http.RoundTripper) Option {
 		if rt == nil {
 			return errors.New("transport is nil")
 		}
-		o.base = rt
+		o.base, o.networkSet = rt, true
 		return nil
 	}
 }

@@ -19,6 +19,9 @@ type Scanner struct {
 	opts     options
 	limits   *hostLimits
 	excludes exclusions
+	// base is the HTTP transport; derived Scanners share it unless they change the TLS or
+	// proxy options, so that connections are reused across scans.
+	base http.RoundTripper
 	// rt is the round tripper under authentication: retries, the plain-HTTP guard, the
 	// limits and the base transport.
 	rt http.RoundTripper
@@ -31,7 +34,7 @@ func New(opts ...Option) (*Scanner, error) {
 	if err := o.apply(opts); err != nil {
 		return nil, err
 	}
-	return build(o, newHostLimits(o.limits))
+	return build(o, newHostLimits(o.limits), nil)
 }
 
 // With returns a Scanner with the options of s changed by opts, sharing the per-host
@@ -39,14 +42,18 @@ func New(opts ...Option) (*Scanner, error) {
 // not per repository.
 func (s *Scanner) With(opts ...Option) (*Scanner, error) {
 	o := s.opts
-	o.limitsSet = false
+	o.limitsSet, o.networkSet = false, false
 	if err := o.apply(opts); err != nil {
 		return nil, err
 	}
 	if o.limitsSet {
 		return nil, configError("configuring", "", errors.New("rate and concurrency limits are shared: set them in New"))
 	}
-	return build(o, s.limits)
+	base := s.base
+	if o.networkSet {
+		base = nil
+	}
+	return build(o, s.limits, base)
 }
 
 // apply runs the options in order and stops at the first error.
@@ -62,17 +69,21 @@ func (o *options) apply(opts []Option) error {
 	return nil
 }
 
-// build assembles a Scanner from validated options.
-func build(o options, limits *hostLimits) (*Scanner, error) {
+// build assembles a Scanner from validated options, on base or, when nil, on a new
+// transport.
+func build(o options, limits *hostLimits, base http.RoundTripper) (*Scanner, error) {
 	ex, err := compileExclusions(o.exclusions)
 	if err != nil {
 		return nil, configError("configuring", "", err)
 	}
-	var rt http.RoundTripper = &limitTransport{limits: limits, inner: o.baseTransport()}
+	if base == nil {
+		base = o.baseTransport()
+	}
+	var rt http.RoundTripper = &limitTransport{limits: limits, inner: base}
 	rt = &guardTransport{insecure: o.insecure, inner: rt}
 	rt = &retryTransport{opts: o.retry, inner: rt}
 	rt = transport.NewUserAgent(rt, o.userAgent)
-	return &Scanner{opts: o, limits: limits, excludes: ex, rt: rt}, nil
+	return &Scanner{opts: o, limits: limits, excludes: ex, base: base, rt: rt}, nil
 }
 
 // repository parses image, a repository without tag or digest such as

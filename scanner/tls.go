@@ -18,14 +18,14 @@ type tlsOptions struct {
 // The default is the system roots only. PEM without a certificate is an error.
 func WithCA(caPEM []byte) Option {
 	return func(o *options) error {
-		pool := o.tls.roots
-		if pool == nil {
-			pool = systemRoots()
+		pool := systemRoots()
+		if o.tls.roots != nil {
+			pool = o.tls.roots.Clone() // a Scanner derived with With must not change its parent's pool
 		}
 		if !pool.AppendCertsFromPEM(caPEM) {
 			return errors.New("CA bundle holds no PEM certificate")
 		}
-		o.tls.roots = pool
+		o.tls.roots, o.networkSet = pool, true
 		return nil
 	}
 }
@@ -38,7 +38,7 @@ func WithClientCertificate(certPEM, keyPEM []byte) Option {
 		if err != nil {
 			return fmt.Errorf("loading client certificate: %w", err)
 		}
-		o.tls.clientCert = &cert
+		o.tls.clientCert, o.networkSet = &cert, true
 		return nil
 	}
 }

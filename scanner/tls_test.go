@@ -168,3 +168,31 @@ func TestTimeout(t *testing.T) {
 	_, err := tr.newScanner(t, WithTimeout(200*time.Millisecond)).List(t.Context(), tr.image("app"))
 	assertError(t, err, ErrTransient, "deadline exceeded")
 }
+
+// TestWithSharesTransport checks that derived Scanners reuse the parent's connections
+// unless they change TLS or proxy settings, and never change the parent's trust.
+func TestWithSharesTransport(t *testing.T) {
+	ca := newCert(t, nil, true, x509.ExtKeyUsageAny)
+	other := newCert(t, nil, true, x509.ExtKeyUsageAny)
+	root, err := New(WithCA(ca.certPEM))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, err := root.With(WithInsecure(true), WithBasicAuth("u", "p"), WithTimeout(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if same.base != root.base {
+		t.Error("a derived Scanner without network options has its own transport")
+	}
+	changed, err := root.With(WithCA(other.certPEM))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changed.base == root.base {
+		t.Error("a derived Scanner with another CA shares the parent's transport")
+	}
+	if root.opts.tls.roots.Equal(changed.opts.tls.roots) {
+		t.Error("the derived CA pool equals the parent's: WithCA changed the parent's pool")
+	}
+}
