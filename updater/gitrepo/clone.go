@@ -59,8 +59,11 @@ func (r *Repo) checkout(ctx context.Context) (*gogit.Repository, plumbing.Hash, 
 		if head, err = r.fetchAndReset(ctx, repo); err == nil {
 			return repo, head, nil
 		}
-		// A remote that cannot be listed is not the cache's fault: keep the cache.
-		if _, _, lsErr := r.remoteHead(ctx, repo, r.ref.Branch); lsErr != nil {
+		// A missing ref, or a remote that cannot be listed, is not the cache's fault.
+		if errors.Is(err, gogit.NoMatchingRefSpecError{}) {
+			return nil, plumbing.ZeroHash, err
+		}
+		if _, lsErr := r.listRemote(ctx, repo); lsErr != nil {
 			return nil, plumbing.ZeroHash, err
 		}
 	}

@@ -147,6 +147,29 @@ func assertNoSecret(t *testing.T, dir, secret string) {
 	}
 }
 
+func TestRunMissingRefs(t *testing.T) {
+	s := gitserver.Start(t, gitserver.Options{})
+	name := newRepoName(t, s)
+	for _, tc := range []struct {
+		name    string
+		ref     gitrepo.Ref
+		wantErr string
+	}{
+		{"branch", gitrepo.Ref{Branch: "nope"}, "fetching branch nope"},
+		{"tag", gitrepo.Ref{Tag: "v9"}, "fetching tag v9"},
+		{"semver", gitrepo.Ref{SemVer: ">=9"}, "no tag of"},
+		{"commit", gitrepo.Ref{Commit: strings.Repeat("1", 40)}, "resolving commit 1111111"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRepo(t, s, transports[0], name, tc.ref, gitrepo.WithPushBranch("auto"))
+			_, err := r.Run(t.Context(), mustSetImage("11.0.0"))
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("Run() error = %v, want %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
 func TestRunUpdateEdgeCases(t *testing.T) {
 	s := gitserver.Start(t, gitserver.Options{})
 	boom := errors.New("boom")
