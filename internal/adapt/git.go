@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net/url"
 	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -109,38 +108,48 @@ func Automation(a *v1alpha1.ImageUpdateAutomation, src GitSource, signingKey map
 	}
 	auth, authErr := authOptions(src.URL, src.Secret)
 	commit, commitErr := commitOptions(spec.Commit, signingKey)
-	groups := append([]optionGroup{
-		{refField, pushOptions(spec.Push)},
-		{src.Field, auth},
-	}, commit...)
-	opts, err := checkGroups(g.URL, g.Ref, groups)
-	g.Options = opts
-	return g, errors.Join(pathErr, prefixed(src.Field, "credentials", authErr), commitErr, err)
+	opts, groupErr := checkGroups(append([]optionGroup{{"spec.git.push", pushOptions(spec.Push)}}, commit...))
+	g.Options = append(auth, opts...)
+	if err := errors.Join(pathErr, prefixed(src.Field, "credentials", authErr), commitErr, groupErr); err != nil {
+		return g, err
+	}
+	return g, checkRepo(g, src.Field, refField)
 }
 
-// optionGroup is a set of gitrepo options that come from one field and are checked
-// together.
+// optionGroup is a set of gitrepo options that come from one field.
 type optionGroup struct {
 	field string
 	opts  []gitrepo.Option
 }
 
-// checkGroups builds a Repo with the first group (URL, ref and push target), then with it
-// and each other group, so that a problem is reported at the field it comes from.
-func checkGroups(rawURL string, ref gitrepo.Ref, groups []optionGroup) ([]gitrepo.Option, error) {
-	base := groups[0]
-	if _, err := gitrepo.New(rawURL, ref, base.opts...); err != nil {
-		return nil, fieldError(base.field, err)
-	}
+// checkURL is a valid URL to check options that do not depend on the repository with.
+const checkURL = "https://check.invalid/repo.git"
+
+// checkGroups checks each group of options on its own, so that a problem is reported at
+// the field it comes from, and returns all the options.
+func checkGroups(groups []optionGroup) ([]gitrepo.Option, error) {
+	var all []gitrepo.Option
 	var errs []error
-	all := slices.Clone(base.opts)
-	for _, g := range groups[1:] {
+	for _, g := range groups {
 		all = append(all, g.opts...)
-		if _, err := gitrepo.New(rawURL, ref, slices.Concat(base.opts, g.opts)...); err != nil {
+		if _, err := gitrepo.New(checkURL, gitrepo.Ref{Branch: DefaultBranch}, g.opts...); err != nil {
 			errs = append(errs, fieldError(g.field, err))
 		}
 	}
 	return all, errors.Join(errs...)
+}
+
+// checkRepo builds the Repo with every option. What can fail here is the URL, the
+// credentials for it, or the checkout ref with the push branch.
+func checkRepo(g Git, srcField, refField string) error {
+	_, err := gitrepo.New(g.URL, g.Ref, g.Options...)
+	if err == nil {
+		return nil
+	}
+	if strings.HasPrefix(err.Error(), "checkout ref") {
+		return fieldError(refField, err)
+	}
+	return fieldError(srcField, err)
 }
 
 // prefixed wraps err as a FieldError at field, saying what it was about.
