@@ -133,8 +133,10 @@ func TestAutomation(t *testing.T) {
 				Path: "deploy", Values: map[string]string{"env": "prod"}},
 		},
 		{
-			name:    "ssh with known_hosts and an ssh signing key",
-			git:     func(g *v1alpha1.GitSpec) { g.Commit.SigningKey = &v1alpha1.SigningKey{Type: v1alpha1.SigningKeyTypeSSH} },
+			name: "ssh with known_hosts and an ssh signing key",
+			git: func(g *v1alpha1.GitSpec) {
+				g.Commit.SigningKey = &v1alpha1.SigningKey{Type: v1alpha1.SigningKeyTypeSSH}
+			},
 			src:     InlineSource(automation(&v1alpha1.GitSpec{URL: "git@git.example.com:org/fleet.git"}), map[string][]byte{KeyIdentity: sshKey(t), KeyKnownHosts: []byte(knownHosts)}),
 			signing: map[string][]byte{KeyIdentity: sshKey(t)},
 			want:    Git{URL: "git@git.example.com:org/fleet.git", Ref: gitrepo.Ref{Branch: "master"}, Timeout: DefaultGitTimeout, Path: "deploy"},
