@@ -222,3 +222,20 @@ func TestRunUpdateEdgeCases(t *testing.T) {
 		})
 	}
 }
+
+func TestRunCanceledContextKeepsTheCache(t *testing.T) {
+	s := gitserver.Start(t, gitserver.Options{})
+	name := newRepoName(t, s)
+	r := newRepo(t, s, transports[0], name, gitrepo.Ref{Branch: "main"})
+	if _, err := r.Run(t.Context(), noChange); err != nil {
+		t.Fatalf("Run() error = %v", err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := r.Run(ctx, noChange); !errors.Is(err, context.Canceled) {
+		t.Errorf("Run() with a canceled context error = %v, want context.Canceled", err)
+	}
+	if _, err := gogit.PlainOpen(r.Dir()); err != nil {
+		t.Errorf("the clone cache is gone after a canceled run: %v", err)
+	}
+}
