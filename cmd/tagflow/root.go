@@ -31,6 +31,7 @@ func newRootCmd() *cobra.Command {
 		newMigrateCmd(),
 		newRunCmd(),
 		newDemoCmd(),
+		newGetCmd(),
 		newScanCmd(),
 		newPlanCmd(),
 	)
