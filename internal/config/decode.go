@@ -29,12 +29,18 @@ const DefaultNamespace = "default"
 
 // Kinds, as written in the kind field.
 const (
-	KindImageRepository       = v1alpha1.ImageRepositoryKind
-	KindImagePolicy           = v1alpha1.ImagePolicyKind
+	// KindImageRepository is the kind of an ImageRepository.
+	KindImageRepository = v1alpha1.ImageRepositoryKind
+	// KindImagePolicy is the kind of an ImagePolicy.
+	KindImagePolicy = v1alpha1.ImagePolicyKind
+	// KindImageUpdateAutomation is the kind of an ImageUpdateAutomation.
 	KindImageUpdateAutomation = v1alpha1.ImageUpdateAutomationKind
-	KindGitRepository         = "GitRepository"
-	KindSecret                = "Secret"
-	KindNamespace             = "Namespace"
+	// KindGitRepository is the kind of a Flux GitRepository.
+	KindGitRepository = "GitRepository"
+	// KindSecret is the kind of a v1 Secret.
+	KindSecret = "Secret"
+	// KindNamespace is the kind of a v1 Namespace.
+	KindNamespace = "Namespace"
 )
 
 // object is what every loaded kind is: a pointer to a struct with ObjectMeta.
