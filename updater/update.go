@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -90,17 +89,15 @@ type worker struct {
 }
 
 func (wk *worker) file(j fileJob) {
-	f, err := j.dir.root.Open(j.name)
-	if err != nil {
-		wk.problem(j.rel, "opening: "+err.Error())
-		return
+	if wk.buf == nil {
+		wk.buf = make([]byte, 0, 64<<10)
 	}
-	defer f.Close()
-	data, err := wk.read(f)
+	data, err := readFile(j.dir, j.name, wk.buf)
 	if err != nil {
 		wk.problem(j.rel, "reading: "+err.Error())
 		return
 	}
+	wk.buf = data[:0]
 	if !hasMarkerToken(data) {
 		return
 	}
@@ -109,7 +106,7 @@ func (wk *worker) file(j fileJob) {
 		p.File = j.rel
 		wk.res.Problems = append(wk.res.Problems, p)
 	}
-	if u.out == nil || !wk.save(f, j, data, u.out) {
+	if u.out == nil || !wk.save(j, data, u.out) {
 		return
 	}
 	for _, c := range u.changes {
@@ -118,14 +115,14 @@ func (wk *worker) file(j fileJob) {
 }
 
 // save writes the new content, or hands it to the dry-run function.
-func (wk *worker) save(f *os.File, j fileJob, old, out []byte) bool {
+func (wk *worker) save(j fileJob, old, out []byte) bool {
 	if wk.opts.dryRun != nil {
 		wk.mu.Lock()
 		defer wk.mu.Unlock()
 		wk.opts.dryRun(j.rel, append([]byte(nil), old...), out)
 		return true
 	}
-	fi, err := f.Stat()
+	fi, err := j.dir.root.Lstat(j.name)
 	if err == nil {
 		err = writeAtomic(j.dir.root, j.name, out, fi.Mode())
 	}
@@ -134,28 +131,6 @@ func (wk *worker) save(f *os.File, j fileJob, old, out []byte) bool {
 		return false
 	}
 	return true
-}
-
-// read reads f into the worker's buffer; the result is valid until the next read.
-func (wk *worker) read(f *os.File) ([]byte, error) {
-	if wk.buf == nil {
-		wk.buf = make([]byte, 0, 64<<10)
-	}
-	buf := wk.buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) {
-			wk.buf = buf
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
 }
 
 func (wk *worker) problem(rel, msg string) {

@@ -13,12 +13,19 @@ import (
 
 // dirRef is an open directory shared by the jobs for its files; the last one closes it.
 type dirRef struct {
-	root *os.Root
-	refs atomic.Int64
+	root     *os.Root
+	dir      *os.File // the directory itself, for its descriptor
+	fd       int
+	ownsRoot bool
+	refs     atomic.Int64
 }
 
 func (d *dirRef) release() {
-	if d.refs.Add(-1) == 0 {
+	if d.refs.Add(-1) != 0 {
+		return
+	}
+	_ = d.dir.Close()
+	if d.ownsRoot {
 		_ = d.root.Close()
 	}
 }
@@ -69,15 +76,20 @@ func (w *walker) dir(dir string, pending []string) []string {
 		}
 		root = r
 	}
-	entries, err := readDir(root)
+	f, err := openDir(root)
+	if err != nil {
+		w.problem(rel, "opening directory: "+err.Error())
+		if dir != "." {
+			_ = root.Close()
+		}
+		return pending
+	}
+	entries, err := f.ReadDir(-1)
 	if err != nil {
 		w.problem(rel, "listing directory: "+err.Error())
 	}
-	ref := &dirRef{root: root}
+	ref := &dirRef{root: root, dir: f, fd: int(f.Fd()), ownsRoot: dir != "."}
 	ref.refs.Store(1)
-	if dir == "." {
-		ref.refs.Store(2) // the base root is closed by Update
-	}
 	for _, e := range entries {
 		name := e.Name()
 		switch t := e.Type(); {
@@ -92,15 +104,6 @@ func (w *walker) dir(dir string, pending []string) []string {
 	}
 	ref.release()
 	return pending
-}
-
-func readDir(root *os.Root) ([]fs.DirEntry, error) {
-	f, err := root.Open(".")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return f.ReadDir(-1)
 }
 
 // symlink reports a symbolic link that leaves the checkout. No link is followed: one that
