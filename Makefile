@@ -90,6 +90,15 @@ envtest-bins: $(KUBE_APISERVER_BIN) $(ETCD_BIN) ## The kube-apiserver and etcd b
 bench: ## Run the Go benchmarks (set BENCH and BENCH_PKGS to narrow them).
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(BENCH_PKGS)
 
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for $(FUZZ_TIME) each.
+	$(GO) test ./policy -run '^$$' -fuzz '^FuzzSemVerParse$$' -fuzztime $(FUZZ_TIME)
+	$(GO) test ./policy -run '^$$' -fuzz '^FuzzSemVerCompare$$' -fuzztime $(FUZZ_TIME)
+	$(GO) test ./policy -run '^$$' -fuzz '^FuzzSemVerSelect$$' -fuzztime $(FUZZ_TIME)
+	$(GO) test ./policy -run '^$$' -fuzz '^FuzzNumerical$$' -fuzztime $(FUZZ_TIME)
+	$(GO) test ./policy -run '^$$' -fuzz '^FuzzFilter$$' -fuzztime $(FUZZ_TIME)
+	$(GO) test ./updater -run '^$$' -fuzz '^FuzzFastPathMatchesFullParse$$' -fuzztime $(FUZZ_TIME)
+
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Generate deepcopy code for the API types.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...

@@ -16,7 +16,7 @@ const (
 	ReasonEmpty      = "an empty string"
 	ReasonNoMatch    = "does not match the filter pattern"
 	ReasonNotSemVer  = "not a MAJOR.MINOR.PATCH version"
-	ReasonPrerelease = "a prerelease, and the range has none"
+	ReasonPrerelease = "a prerelease (the range has none)"
 	ReasonOutOfRange = "outside the range"
 	ReasonNotNumber  = "not a number"
 )

@@ -195,8 +195,11 @@ func indexDollar(s string) int {
 
 func groupIndex(re *regexp.Regexp, name string, num int) (int, error) {
 	if num >= 0 {
-		if num > re.NumSubexp() {
-			return -1, fmt.Errorf("group $%d is not defined: the pattern has %d groups", num, re.NumSubexp())
+		switch n := re.NumSubexp(); {
+		case num > n && n == 0:
+			return -1, fmt.Errorf("group $%d is not defined: the pattern has no groups", num)
+		case num > n:
+			return -1, fmt.Errorf("group $%d is not defined: the pattern's groups are $1 to $%d", num, n)
 		}
 		return num, nil
 	}

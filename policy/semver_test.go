@@ -194,7 +194,7 @@ func TestSemVerNoMatchKeepsExplanation(t *testing.T) {
 	if diff := cmp.Diff(want, got.Explanation); diff != "" {
 		t.Errorf("Explanation mismatch (-want +got):\n%s", diff)
 	}
-	const wantMsg = "no tag matches the policy: 3 tags, 1 not a MAJOR.MINOR.PATCH version, 1 a prerelease, and the range has none, 1 outside the range"
+	const wantMsg = "no tag matches the policy: 3 tags, 1 not a MAJOR.MINOR.PATCH version, 1 a prerelease (the range has none), 1 outside the range"
 	if err.Error() != wantMsg {
 		t.Errorf("error = %q, want %q", err, wantMsg)
 	}

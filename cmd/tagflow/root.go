@@ -27,6 +27,7 @@ func newRootCmd() *cobra.Command {
 	})
 	addLogFlags(root)
 	root.AddCommand(
+		newPolicyCmd(),
 		newVersionCmd(),
 		newMigrateCmd(),
 		newRunCmd(),
