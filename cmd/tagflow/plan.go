@@ -18,21 +18,28 @@ import (
 type planOptions struct {
 	dir    string
 	images []string
+	// files is the configuration of the -f mode (plan_config.go).
+	files []string
 }
 
 func newPlanCmd() *cobra.Command {
 	var opts planOptions
 	cmd := &cobra.Command{
-		Use:   "plan --dir DIR --image NS:POLICY=NAME:TAG[@DIGEST]...",
+		Use:   "plan {--dir DIR --image NS:POLICY=NAME:TAG[@DIGEST]... | -f PATH...}",
 		Short: "Show the manifest updates that chosen images would make, as a diff",
 		Long: `Show, as a git diff on stdout, how the {"$imagepolicy": ...} markers in the YAML files
 under DIR would be updated if each policy had chosen the given image. DIR is left untouched;
 ` + "`git apply`" + ` in DIR reproduces the change byte for byte. Problems (unknown policies, files
 that are not valid YAML, markers that cannot be applied) go to stderr.
 
+With -f, the images come from the configuration instead: every ImageRepository is scanned,
+every ImagePolicy selects its tag, and each ImageUpdateAutomation's repository is cloned into
+a temporary directory; the diff of every automation is printed. Nothing is committed or pushed.
+
 Exit status: 0 on success (even with no changes), 1 if problems were found, 2 on bad arguments.`,
 		Example: `  tagflow plan --dir ./clusters/prod --image apps:podinfo=ghcr.io/stefanprodan/podinfo:6.7.0
-  tagflow plan --dir . --image apps:app=ghcr.io/org/app:1.2.3@sha256:... | git apply`,
+  tagflow plan --dir . --image apps:app=ghcr.io/org/app:1.2.3@sha256:... | git apply
+  tagflow plan -f ./tagflow-config/`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 0 {
 				return usageErrorf("plan takes no arguments, got %q", args)
@@ -40,12 +47,19 @@ Exit status: 0 on success (even with no changes), 1 if problems were found, 2 on
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if len(opts.files) > 0 {
+				if opts.dir != "" || len(opts.images) > 0 {
+					return usageErrorf("-f cannot be combined with --dir or --image")
+				}
+				return planConfig(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
+			}
 			return planDir(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.dir, "dir", "", "directory of YAML manifests to plan the update for (a Git checkout)")
 	f.StringArrayVar(&opts.images, "image", nil, "NS:POLICY=NAME:TAG[@DIGEST], the image a policy chose; repeatable")
+	f.StringArrayVarP(&opts.files, "file", "f", nil, "configuration file or directory: scan, select and clone as tagflow run would, pushing nothing; repeatable")
 	return cmd
 }
 

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tagflow/tagflow/internal/demo"
+)
+
+func TestPlanConfig(t *testing.T) {
+	cfg, repo := demoConfig(t)
+	before, err := repo.Log(demo.Branch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runPlan(t, "plan", "-f", cfg)
+	if code != 0 || stderr != "" {
+		t.Fatalf("plan -f exited %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.HasPrefix(stdout, "diff --git ") {
+		t.Fatalf("plan -f printed no diff:\n%s", stdout)
+	}
+	after, err := repo.Log(demo.Branch)
+	if err != nil || len(after) != len(before) || after[0] != before[0] {
+		t.Errorf("plan -f changed the remote branch: %v -> %v (err %v)", before, after, err)
+	}
+
+	// The diff applies to a fresh clone, byte for byte.
+	clone := filepath.Join(t.TempDir(), "clone")
+	runGit(t, filepath.Dir(clone), "clone", "-q", "--branch", demo.Branch, repo.URL(), clone)
+	apply := exec.Command("git", "apply", "--check", "-")
+	apply.Dir, apply.Stdin = clone, strings.NewReader(stdout)
+	if out, err := apply.CombinedOutput(); err != nil {
+		t.Errorf("git apply --check: %v\n%s\ndiff:\n%s", err, out, stdout)
+	}
+}
+
+func TestPlanConfigProblems(t *testing.T) {
+	cfg, _ := demoConfig(t)
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noMatch := filepath.Join(t.TempDir(), "no-match.yaml")
+	if err := os.WriteFile(noMatch, bytes.Replace(data, []byte(demo.Range), []byte(">=99.0.0"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	invalid := filepath.Join(t.TempDir(), "invalid.yaml")
+	if err := os.WriteFile(invalid, []byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{name: "no tag matches", args: []string{"-f", noMatch}, code: 1, stderr: "no tag matches"},
+		{name: "invalid configuration", args: []string{"-f", invalid}, code: 2, stderr: `document 1 (Pod default/p): unknown kind "Pod"`},
+		{name: "-f with --dir", args: []string{"-f", cfg, "--dir", "."}, code: 2, stderr: "-f cannot be combined with --dir or --image"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := runPlan(t, append([]string{"plan"}, tt.args...)...)
+			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("plan %v exited %d with stderr:\n%s\nwant exit %d and %q", tt.args, code, stderr, tt.code, tt.stderr)
+			}
+		})
+	}
+}
