@@ -22,9 +22,8 @@ type frame struct {
 // opener is a line that may start a nested collection: "key:" or "-" with no value.
 type opener struct {
 	indent int
-	key    bool   // "key:" rather than "-"
-	meta   bool   // the root's first "metadata:"
-	name   string // the key, for opener lines that are keys
+	key    bool // "key:" rather than "-"
+	meta   bool // the root's first "metadata:"
 }
 
 // lexer holds the state of the fast path over one file.
@@ -35,7 +34,7 @@ type lexer struct {
 	targets  []target
 	docStart int // index in targets of the current document's first target
 	id       ObjectIdentifier
-	seen     map[string]bool
+	seen     idKey // identifying keys seen in this document
 	line     int
 }
 
@@ -45,7 +44,7 @@ func lexTargets(data []byte) ([]target, bool) {
 	if !plainText(data) {
 		return nil, false
 	}
-	lx := &lexer{data: data, seen: map[string]bool{}}
+	lx := &lexer{data: data}
 	start := 0
 	for start < len(data) {
 		end := bytes.IndexByte(data[start:], '\n')
@@ -120,7 +119,7 @@ func (lx *lexer) endDocument() {
 	}
 	lx.docStart = len(lx.targets)
 	lx.id = ObjectIdentifier{}
-	clear(lx.seen)
+	lx.seen = 0
 	lx.stack = lx.stack[:0]
 	lx.open = nil
 }
@@ -143,11 +142,11 @@ func (lx *lexer) node(off, col int) bool {
 			lx.open = &opener{indent: col}
 			return true
 		}
-		if k, _ := keyAt(d, p); k != "" {
+		if k, _ := keyAt(d, p); k != nil {
 			lx.stack = append(lx.stack, frame{indent: col + p - off})
 			return lx.entry(p, col+p-off)
 		}
-		return lx.scalar(p, "")
+		return lx.scalar(p, 0)
 	}
 	if !lx.place(col, false) {
 		return false
@@ -187,56 +186,75 @@ func (lx *lexer) place(col int, seq bool) bool {
 func (lx *lexer) entry(off, col int) bool {
 	d := lx.data
 	key, p := keyAt(d, off)
-	if key == "" {
+	if key == nil {
 		return false
 	}
 	for p < len(d) && d[p] == ' ' {
 		p++
 	}
-	track, meta := lx.identity(key)
+	k := lx.identity(key)
 	if p == len(d) || d[p] == '\n' || d[p] == '\r' || d[p] == '#' {
 		if p < len(d) && d[p] == '#' && (d[p-1] != ' ' || bytes.Contains(lineAt(d, p), markerToken)) {
 			return false
 		}
-		lx.open = &opener{indent: col, key: true, name: key, meta: meta}
+		lx.open = &opener{indent: col, key: true, meta: k == keyMetadata}
 		return true
 	}
-	if !track {
-		key = ""
-	}
-	return lx.scalar(p, key)
+	return lx.scalar(p, k)
 }
 
-// identity reports whether key identifies the document (apiVersion, kind, and the name and
-// namespace in metadata) and is seen for the first time, and whether it is the root's first
-// metadata key, whose mapping holds the name and namespace.
-func (lx *lexer) identity(key string) (track, meta bool) {
+// idKey is a bit set of the keys that identify a document.
+type idKey uint8
+
+const (
+	keyAPIVersion idKey = 1 << iota
+	keyKind
+	keyMetadata
+	keyName
+	keyNamespace
+)
+
+// identity returns which identifying key key is (apiVersion and kind at the root, name and
+// namespace in the root's first metadata mapping) when it is seen for the first time in
+// the document, or 0.
+func (lx *lexer) identity(key []byte) idKey {
+	var k idKey
 	switch {
 	case lx.stack[0].seq:
-		return false, false
-	case len(lx.stack) == 1 && (key == "apiVersion" || key == "kind" || key == "metadata"):
-	case len(lx.stack) == 2 && lx.stack[1].meta && (key == "name" || key == "namespace"):
-		key = "metadata." + key
-	default:
-		return false, false
+	case len(lx.stack) == 1:
+		switch string(key) {
+		case "apiVersion":
+			k = keyAPIVersion
+		case "kind":
+			k = keyKind
+		case "metadata":
+			k = keyMetadata
+		}
+	case len(lx.stack) == 2 && lx.stack[1].meta:
+		switch string(key) {
+		case "name":
+			k = keyName
+		case "namespace":
+			k = keyNamespace
+		}
 	}
-	if lx.seen[key] {
-		return false, false
+	if k == 0 || lx.seen&k != 0 {
+		return 0
 	}
-	lx.seen[key] = true
-	return true, key == "metadata"
+	lx.seen |= k
+	return k
 }
 
 // setIdentity records the value of an identifying key.
-func (lx *lexer) setIdentity(key, value string) {
-	switch key {
-	case "apiVersion":
+func (lx *lexer) setIdentity(k idKey, value string) {
+	switch k {
+	case keyAPIVersion:
 		lx.id.APIVersion = value
-	case "kind":
+	case keyKind:
 		lx.id.Kind = value
-	case "name":
+	case keyName:
 		lx.id.Name = value
-	case "namespace":
+	case keyNamespace:
 		lx.id.Namespace = value
 	}
 }
@@ -250,19 +268,19 @@ func lineAt(d []byte, p int) []byte {
 }
 
 // keyAt reads a simple key ("name", "app.kubernetes.io/name") followed by ':' and a space or
-// the line end. It returns the key and the offset after the ':', or "" if there is none.
-func keyAt(d []byte, off int) (string, int) {
+// the line end. It returns the key and the offset after the ':', or nil if there is none.
+func keyAt(d []byte, off int) ([]byte, int) {
 	p := off
 	for p < len(d) && p-off < 1000 && keyByte(d[p], p == off) {
 		p++
 	}
 	if p == off || p >= len(d) || d[p] != ':' {
-		return "", 0
+		return nil, 0
 	}
 	if p+1 < len(d) && d[p+1] != ' ' && d[p+1] != '\n' && d[p+1] != '\r' {
-		return "", 0
+		return nil, 0
 	}
-	return string(d[off:p]), p + 1
+	return d[off:p], p + 1
 }
 
 func keyByte(b byte, first bool) bool {
@@ -273,28 +291,39 @@ func keyByte(b byte, first bool) bool {
 	return !first && b == '-'
 }
 
-// scalar lexes the one-line scalar at p, the value of the identifying key (or "" for any
+// scalar lexes the one-line scalar at p, the value of identifying key k (or 0 for any
 // other value), and its comment. It records a target when the comment is a marker.
-func (lx *lexer) scalar(p int, key string) bool {
+func (lx *lexer) scalar(p int, k idKey) bool {
 	v, ok := lexScalar(lx.data, p)
 	if !ok {
 		return false
 	}
-	if key != "" {
-		lx.setIdentity(key, v.value)
+	if k != 0 {
+		lx.setIdentity(k, v.value())
 	}
-	if m, ok := parseMarker(v.comment); ok {
-		lx.targets = append(lx.targets, target{line: lx.line, start: p, end: v.end, style: v.style, value: v.value, setter: m})
+	if !bytes.Contains(v.comment, markerToken) {
+		return true
+	}
+	if m, ok := parseMarker(string(v.comment)); ok {
+		lx.targets = append(lx.targets, target{line: lx.line, start: p, end: v.end, style: v.style, value: v.value(), setter: m})
 	}
 	return true
 }
 
 // lexed is a scalar read by lexScalar.
 type lexed struct {
-	value   string
+	raw     []byte // between the quotes, if any
 	end     int
 	style   quoteStyle
-	comment string
+	comment []byte
+}
+
+// value returns the string the scalar holds.
+func (v lexed) value() string {
+	if v.style == styleSingle {
+		return strings.ReplaceAll(string(v.raw), "''", "'")
+	}
+	return string(v.raw)
 }
 
 // lexScalar reads a one-line scalar at p and the comment after it.
@@ -309,13 +338,13 @@ func lexScalar(d []byte, p int) (lexed, bool) {
 		if i < 0 || bytes.IndexByte(line[:i+1], '\\') >= 0 {
 			return v, false
 		}
-		n, v.value, v.style = i+2, string(line[1:i+1]), styleDouble
+		n, v.raw, v.style = i+2, line[1:i+1], styleDouble
 	case '\'':
 		i := closingSingle(line)
 		if i < 0 {
 			return v, false
 		}
-		n, v.value, v.style = i+1, strings.ReplaceAll(string(line[1:i]), "''", "'"), styleSingle
+		n, v.raw, v.style = i+1, line[1:i], styleSingle
 	default:
 		if !plainStart(line) {
 			return v, false
@@ -324,7 +353,7 @@ func lexScalar(d []byte, p int) (lexed, bool) {
 		if n < 0 {
 			return v, false
 		}
-		v.value = string(line[:n])
+		v.raw = line[:n]
 	}
 	v.end = p + n
 	tail := line[n:]
@@ -332,7 +361,7 @@ func lexScalar(d []byte, p int) (lexed, bool) {
 	switch {
 	case len(c) == 0:
 	case c[0] == '#' && len(c) < len(tail):
-		v.comment = string(c)
+		v.comment = c
 	default:
 		return v, false
 	}

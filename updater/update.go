@@ -50,7 +50,7 @@ func Update(ctx context.Context, root, path string, images Images, opts ...Optio
 
 // run walks base with one goroutine and updates files with o.workers others.
 func run(ctx context.Context, base *os.Root, rel string, images Images, o options) *Result {
-	jobs := make(chan fileJob, 256)
+	jobs := make(chan []fileJob, 16)
 	w := &walker{base: base, baseRel: rel, jobs: jobs}
 	go w.walk(ctx)
 	var mu sync.Mutex
@@ -59,11 +59,13 @@ func run(ctx context.Context, base *os.Root, rel string, images Images, o option
 	for i := range results {
 		wg.Go(func() {
 			wk := worker{images: images, opts: o, mu: &mu, res: &results[i]}
-			for j := range jobs {
-				if ctx.Err() == nil {
-					wk.file(j)
+			for batch := range jobs {
+				for _, j := range batch {
+					if ctx.Err() == nil {
+						wk.file(j)
+					}
+					j.dir.release()
 				}
-				j.dir.release()
 			}
 		})
 	}
@@ -94,7 +96,7 @@ func (wk *worker) file(j fileJob) {
 	}
 	data, err := readFile(j.dir, j.name, wk.buf)
 	if err != nil {
-		wk.problem(j.rel, "reading: "+err.Error())
+		wk.problem(j.rel(), "reading: "+err.Error())
 		return
 	}
 	wk.buf = data[:0]
@@ -102,24 +104,25 @@ func (wk *worker) file(j fileJob) {
 		return
 	}
 	u := updateBytes(data, wk.images, wk.opts.parser)
+	rel := j.rel()
 	for _, p := range u.problems {
-		p.File = j.rel
+		p.File = rel
 		wk.res.Problems = append(wk.res.Problems, p)
 	}
-	if u.out == nil || !wk.save(j, data, u.out) {
+	if u.out == nil || !wk.save(j, rel, data, u.out) {
 		return
 	}
 	for _, c := range u.changes {
-		wk.res.add(j.rel, c.id, c.Change)
+		wk.res.add(rel, c.id, c.Change)
 	}
 }
 
 // save writes the new content, or hands it to the dry-run function.
-func (wk *worker) save(j fileJob, old, out []byte) bool {
+func (wk *worker) save(j fileJob, rel string, old, out []byte) bool {
 	if wk.opts.dryRun != nil {
 		wk.mu.Lock()
 		defer wk.mu.Unlock()
-		wk.opts.dryRun(j.rel, append([]byte(nil), old...), out)
+		wk.opts.dryRun(rel, append([]byte(nil), old...), out)
 		return true
 	}
 	fi, err := j.dir.root.Lstat(j.name)
@@ -127,7 +130,7 @@ func (wk *worker) save(j fileJob, old, out []byte) bool {
 		err = writeAtomic(j.dir.root, j.name, out, fi.Mode())
 	}
 	if err != nil {
-		wk.problem(j.rel, "writing: "+err.Error())
+		wk.problem(rel, "writing: "+err.Error())
 		return false
 	}
 	return true

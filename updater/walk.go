@@ -14,6 +14,7 @@ import (
 // dirRef is an open directory shared by the jobs for its files; the last one closes it.
 type dirRef struct {
 	root     *os.Root
+	rel      string   // slash path relative to the checkout root
 	dir      *os.File // the directory itself, for its descriptor
 	fd       int
 	ownsRoot bool
@@ -30,19 +31,24 @@ func (d *dirRef) release() {
 	}
 }
 
-// fileJob is a candidate file: its directory and name, and its slash path relative to the
-// checkout root.
+// fileJob is a candidate file: its directory and name.
 type fileJob struct {
 	dir  *dirRef
 	name string
-	rel  string
 }
+
+// rel returns the file's slash path relative to the checkout root.
+func (j fileJob) rel() string { return path.Join(j.dir.rel, j.name) }
+
+// batchSize is how many files of a directory go to a worker at once: batches keep the
+// channel (and the system calls that wake goroutines) out of the per-file cost.
+const batchSize = 32
 
 // walker lists the candidate files under the update path.
 type walker struct {
 	base     *os.Root // the update path
 	baseRel  string   // the update path relative to the checkout root
-	jobs     chan<- fileJob
+	jobs     chan<- []fileJob
 	problems []Problem
 }
 
@@ -88,8 +94,9 @@ func (w *walker) dir(dir string, pending []string) []string {
 	if err != nil {
 		w.problem(rel, "listing directory: "+err.Error())
 	}
-	ref := &dirRef{root: root, dir: f, fd: int(f.Fd()), ownsRoot: dir != "."}
+	ref := &dirRef{root: root, rel: rel, dir: f, fd: int(f.Fd()), ownsRoot: dir != "."}
 	ref.refs.Store(1)
+	var batch []fileJob
 	for _, e := range entries {
 		name := e.Name()
 		switch t := e.Type(); {
@@ -99,8 +106,15 @@ func (w *walker) dir(dir string, pending []string) []string {
 			w.symlink(root, rel, name)
 		case t.IsRegular() && isCandidate(name):
 			ref.refs.Add(1)
-			w.jobs <- fileJob{dir: ref, name: name, rel: path.Join(rel, name)}
+			batch = append(batch, fileJob{dir: ref, name: name})
+			if len(batch) == batchSize {
+				w.jobs <- batch
+				batch = nil
+			}
 		}
+	}
+	if len(batch) > 0 {
+		w.jobs <- batch
 	}
 	ref.release()
 	return pending
