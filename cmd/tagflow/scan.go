@@ -13,6 +13,21 @@ import (
 	"github.com/tagflow/tagflow/scanner"
 )
 
+func init() {
+	listTags = listRegistryTags // `tagflow policy test IMAGE` lists through the scanner
+}
+
+// listRegistryTags lists the tags of image as `tagflow scan IMAGE` does with its
+// defaults: anonymous, system CAs (SSL_CERT_FILE and SSL_CERT_DIR apply), HTTPS only, and
+// the default exclusion list.
+func listRegistryTags(ctx context.Context, image string) ([]string, error) {
+	s, err := newScanner(scanOptions{image: image}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return s.List(ctx, image)
+}
+
 // scanOptions are the flags of `tagflow scan`.
 type scanOptions struct {
 	image      string

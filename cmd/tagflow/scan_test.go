@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -96,4 +98,55 @@ func runScan(t *testing.T, args ...string) string {
 		t.Fatalf("tagflow %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
 	return out.String()
+}
+
+// helperArgsEnv makes the test binary run the CLI with these arguments (a JSON array).
+const helperArgsEnv = "TAGFLOW_TEST_CLI_ARGS"
+
+// TestMainHelper is not a test: it runs the CLI in a child process started by runCLI,
+// so that the child can get its own environment (SSL_CERT_FILE is read once per process).
+func TestMainHelper(t *testing.T) {
+	args := os.Getenv(helperArgsEnv)
+	if args == "" {
+		t.Skip("runs only as the child process of runCLI")
+	}
+	var argv []string
+	if err := json.Unmarshal([]byte(args), &argv); err != nil {
+		t.Fatalf("decoding %s: %v", helperArgsEnv, err)
+	}
+	cmd := newRootCmd()
+	cmd.SetArgs(argv)
+	os.Exit(exitCode(cmd.ExecuteContext(t.Context())))
+}
+
+// runCLI runs the CLI in a child process with extra environment and returns its stdout.
+func runCLI(t *testing.T, env []string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestMainHelper$")
+	argv, err := json.Marshal(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(os.Environ(), append(env, helperArgsEnv+"="+string(argv))...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	if err != nil {
+		err = fmt.Errorf("%w: %s", err, stderr.String())
+	}
+	return stdout.String(), err
+}
+
+// TestPolicyTestListsFromRegistry checks the wiring of listTags: `tagflow policy test
+// IMAGE` picks from the tags in the registry.
+func TestPolicyTestListsFromRegistry(t *testing.T) {
+	srv := registry.Start(t, registry.TLS)
+	srv.PushTags(t, "app", "1.0.0", "1.2.0", "1.10.0", "2.0.0-rc.1", "1.10.0.sig")
+	out, err := runCLI(t, []string{"SSL_CERT_FILE=" + srv.CAFile}, "policy", "test", "--semver", ">=1.0.0", srv.Ref("app"))
+	if err != nil {
+		t.Fatalf("tagflow policy test: %v", err)
+	}
+	if first, _, _ := strings.Cut(out, "\n"); first != "1.10.0" {
+		t.Errorf("policy test chose %q, want 1.10.0; output:\n%s", first, out)
+	}
 }
