@@ -11,7 +11,8 @@ import (
 // readFile reads the regular file name in directory d into buf with raw openat/read/close
 // calls: on virtual machines every system call is expensive, and os.Open adds fstat and
 // fcntl calls. O_NOFOLLOW and a name of one path element keep the read inside d, which was
-// opened through an os.Root. A read shorter than the buffer is taken as the end of the file
+// opened through an os.Root; O_NONBLOCK keeps a FIFO put in a file's place from blocking.
+// A read shorter than the buffer is taken as the end of the file
 // (regular files on Linux only return short reads there); a file with a marker is read to
 // the end before it is updated.
 func readFile(d *dirRef, name string, buf []byte) ([]byte, error) {
@@ -38,7 +39,7 @@ func readFile(d *dirRef, name string, buf []byte) ([]byte, error) {
 
 func openat(dirfd int, name string) (int, error) {
 	for {
-		fd, err := syscall.Openat(dirfd, name, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NOFOLLOW, 0)
+		fd, err := syscall.Openat(dirfd, name, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 		if !errors.Is(err, syscall.EINTR) {
 			return fd, err
 		}
