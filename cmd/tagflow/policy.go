@@ -14,8 +14,9 @@ import (
 	"github.com/tagflow/tagflow/policy"
 )
 
-// listTags lists the tags of image in its registry. It stays nil until the scanner is
-// wired in; until then `tagflow policy test IMAGE` says so and --tags-file is the way.
+// listTags lists the tags of image in its registry for `tagflow policy test IMAGE`.
+// scan.go sets it to list through the scanner; while it is nil, IMAGE is an error that
+// points to --tags-file.
 var listTags func(ctx context.Context, image string) ([]string, error)
 
 // policyTestOptions are the inputs of `tagflow policy test`, validated.

@@ -121,7 +121,6 @@ func TestPolicyTestExitCodes(t *testing.T) {
 		{"missing file", "", []string{"--semver", "*", "--tags-file", filepath.Join(t.TempDir(), "none")}, 1},
 		{"no tags", "\n\n", []string{"--semver", "*", "--tags-file", "-"}, 1},
 		{"not a number", "1\nlatest\n", []string{"--numerical", "asc", "--tags-file", "-"}, 1},
-		{"image without a scanner", "", []string{"--semver", "*", "ghcr.io/org/app"}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,6 +132,7 @@ func TestPolicyTestExitCodes(t *testing.T) {
 	}
 }
 
+// TestPolicyTestImage swaps listTags, so it must not run in parallel with other tests.
 func TestPolicyTestImage(t *testing.T) {
 	orig := listTags
 	t.Cleanup(func() { listTags = orig })
@@ -141,6 +141,9 @@ func TestPolicyTestImage(t *testing.T) {
 	err := policyTest(t.Context(), &bytes.Buffer{}, &bytes.Buffer{}, nil, policyTestOptions{spec: policy.Spec{SemVer: &policy.SemVerSpec{Range: "*"}}, image: "ghcr.io/org/app"})
 	if err == nil || !strings.Contains(err.Error(), "use --tags-file") {
 		t.Errorf("policyTest without a scanner: %v, want an error that points to --tags-file", err)
+	}
+	if _, _, code := runTagflow(t, "", "policy", "test", "--semver", "*", "ghcr.io/org/app"); code != 1 {
+		t.Errorf("exit status %d without a scanner, want 1", code)
 	}
 
 	listTags = func(_ context.Context, image string) ([]string, error) {
