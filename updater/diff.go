@@ -122,10 +122,11 @@ func writeHunk(w *bufio.Writer, a, b []string, ops []diffOp) {
 		} else {
 			line = a[op.a]
 		}
-		w.WriteByte(op.kind)
-		w.WriteString(line)
+		// A bufio.Writer keeps its first error; WriteUnifiedDiff checks it at Flush.
+		_ = w.WriteByte(op.kind)
+		_, _ = w.WriteString(line)
 		if !strings.HasSuffix(line, "\n") {
-			w.WriteString("\n\\ No newline at end of file\n")
+			_, _ = w.WriteString("\n\\ No newline at end of file\n")
 		}
 	}
 }
