@@ -113,13 +113,18 @@ func BenchmarkUpdate(b *testing.B) {
 		if n == 100_000 && testing.Short() {
 			continue
 		}
-		dir := b.TempDir()
-		generateTree(b, dir, n)
-		size := strings.TrimSuffix(strconv.Itoa(n/1000), "000") + "k"
-		b.Run(size, func(b *testing.B) { benchUpdate(b, dir, n, 0, parseAuto) })
-		b.Run(size+"-unused-policies-10000", func(b *testing.B) { benchUpdate(b, dir, n, 10_000, parseAuto) })
+		dir := filepath.Join(b.TempDir(), "tree")
+		tree := func(b *testing.B) string { // generated on first use, shared by the sizes' runs
+			if _, err := os.Stat(dir); err != nil {
+				generateTree(b, dir, n)
+			}
+			return dir
+		}
+		size := strconv.Itoa(n/1000) + "k"
+		b.Run(size, func(b *testing.B) { benchUpdate(b, tree(b), n, 0, parseAuto) })
+		b.Run(size+"-unused-policies-10000", func(b *testing.B) { benchUpdate(b, tree(b), n, 10_000, parseAuto) })
 		if n == 10_000 {
-			b.Run(size+"-full-parse", func(b *testing.B) { benchUpdate(b, dir, n, 0, parseFull) })
+			b.Run(size+"-full-parse", func(b *testing.B) { benchUpdate(b, tree(b), n, 0, parseFull) })
 		}
 	}
 }
