@@ -20,6 +20,7 @@ type frame struct {
 
 // opener is a line that may start a nested collection: "key:" or "-" with no value.
 type opener struct {
+	set    bool // there is one: the previous line was an opener
 	indent int
 	key    bool // "key:" rather than "-"
 	meta   bool // the root's first "metadata:"
@@ -29,7 +30,7 @@ type opener struct {
 type lexer struct {
 	data     []byte
 	stack    []frame
-	open     *opener
+	open     opener
 	targets  []target
 	docStart int // index in targets of the current document's first target
 	id       ObjectIdentifier
@@ -120,7 +121,7 @@ func (lx *lexer) endDocument() {
 	lx.id = ObjectIdentifier{}
 	lx.seen = 0
 	lx.stack = lx.stack[:0]
-	lx.open = nil
+	lx.open = opener{}
 }
 
 // node lexes a sequence item or a mapping entry starting at byte off, column col.
@@ -138,7 +139,7 @@ func (lx *lexer) node(off, col int) bool {
 			if p < len(d) && d[p] == '#' && (p == off+1 || bytes.Contains(lineAt(d, p), markerToken)) {
 				return false
 			}
-			lx.open = &opener{indent: col}
+			lx.open = opener{set: true, indent: col}
 			return true
 		}
 		if k, _ := keyAt(d, p); k != nil {
@@ -156,8 +157,8 @@ func (lx *lexer) node(off, col int) bool {
 // place finds the collection a line at column col belongs to, opening or closing
 // collections as the indentation says; it fails where YAML would not be valid.
 func (lx *lexer) place(col int, seq bool) bool {
-	if o := lx.open; o != nil {
-		lx.open = nil
+	if o := lx.open; o.set {
+		lx.open = opener{}
 		if col > o.indent || (seq && o.key && col == o.indent) {
 			lx.stack = append(lx.stack, frame{indent: col, seq: seq, meta: o.meta})
 			return true
@@ -196,7 +197,7 @@ func (lx *lexer) entry(off, col int) bool {
 		if p < len(d) && d[p] == '#' && (d[p-1] != ' ' || bytes.Contains(lineAt(d, p), markerToken)) {
 			return false
 		}
-		lx.open = &opener{indent: col, key: true, meta: k == keyMetadata}
+		lx.open = opener{set: true, indent: col, key: true, meta: k == keyMetadata}
 		return true
 	}
 	return lx.scalar(p, k)
