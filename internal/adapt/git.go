@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,6 +53,9 @@ type GitSource struct {
 	Timeout time.Duration
 	// Secret is the data of the credentials Secret; nil when none is referenced.
 	Secret map[string][]byte
+	// Proxy is the data of the proxy Secret (address, username, password), as a
+	// GitRepository's spec.proxySecretRef; nil when none is referenced.
+	Proxy map[string][]byte
 }
 
 // InlineSource returns the source of an automation that sets spec.git.url, with the data
@@ -107,10 +111,12 @@ func Automation(a *v1alpha1.ImageUpdateAutomation, src GitSource, signingKey map
 		return g, errors.Join(pathErr, fieldError(refField, refErr))
 	}
 	auth, authErr := authOptions(src.URL, src.Secret)
+	proxy, proxyErr := gitProxy(src.Proxy)
 	commit, commitErr := commitOptions(spec.Commit, signingKey)
 	opts, groupErr := checkGroups(append([]optionGroup{{"spec.git.push", pushOptions(spec.Push)}}, commit...))
-	g.Options = append(auth, opts...)
-	if err := errors.Join(pathErr, prefixed(src.Field, "credentials", authErr), commitErr, groupErr); err != nil {
+	g.Options = slices.Concat(auth, proxy, opts)
+	if err := errors.Join(pathErr, prefixed(src.Field, "credentials", authErr), prefixed(src.Field, "proxy", proxyErr),
+		commitErr, groupErr); err != nil {
 		return g, err
 	}
 	return g, checkRepo(g, src.Field, refField)
@@ -150,6 +156,18 @@ func checkRepo(g Git, srcField, refField string) error {
 		return fieldError(refField, err)
 	}
 	return fieldError(srcField, err)
+}
+
+// gitProxy returns the proxy option of a proxy Secret's data; none for nil data.
+func gitProxy(data map[string][]byte) ([]gitrepo.Option, error) {
+	if data == nil {
+		return nil, nil
+	}
+	u, err := proxyURL(data)
+	if err != nil {
+		return nil, err
+	}
+	return []gitrepo.Option{gitrepo.WithProxy(u)}, nil
 }
 
 // prefixed wraps err as a FieldError at field, saying what it was about.

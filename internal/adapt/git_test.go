@@ -142,6 +142,12 @@ func TestAutomation(t *testing.T) {
 			want:    Git{URL: "git@git.example.com:org/fleet.git", Ref: gitrepo.Ref{Branch: "master"}, Timeout: DefaultGitTimeout, Path: "deploy"},
 		},
 		{
+			name: "through a proxy",
+			src: GitSource{Field: "spec.sourceRef", URL: "https://git.example.com/org/fleet.git",
+				Proxy: map[string][]byte{KeyProxyAddress: []byte("socks5://proxy:1080"), KeyUsername: []byte("u"), KeyPassword: []byte("p")}},
+			want: Git{URL: "https://git.example.com/org/fleet.git", Ref: gitrepo.Ref{Branch: "master"}, Timeout: DefaultGitTimeout, Path: "deploy"},
+		},
+		{
 			name: "plain http is allowed when written",
 			src:  GitSource{Field: "spec.git.url", URL: "http://git.local/fleet.git"},
 			want: Git{URL: "http://git.local/fleet.git", Ref: gitrepo.Ref{Branch: "master"}, Timeout: DefaultGitTimeout, Path: "deploy"},
@@ -184,6 +190,8 @@ func TestAutomationErrors(t *testing.T) {
 			want: []string{"spec.git.url: credentials: secret has no identity key for an SSH URL"}},
 		{name: "unreadable ssh key", src: withSecret(withSecret(ssh, KeyIdentity, "not a key"), KeyKnownHosts, "x"),
 			want: []string{"spec.git.url: "}},
+		{name: "proxy without address", src: GitSource{Field: "spec.sourceRef", URL: "https://git.example.com/x.git", Proxy: map[string][]byte{}},
+			want: []string{"spec.sourceRef: proxy: secret has no address key"}},
 		{name: "half a client certificate", src: withSecret(https, KeyCert, "c"),
 			want: []string{"spec.sourceRef: credentials: secret needs both tls.crt and tls.key for a client certificate"}},
 		{name: "gpg key missing", git: func(g *v1alpha1.GitSpec) { g.Commit.SigningKey = &v1alpha1.SigningKey{} }, src: https,

@@ -209,20 +209,30 @@ func certOptions(data map[string][]byte) ([]scanner.Option, error) {
 
 // proxyOptions reads a proxy Secret: address, and optionally username and password.
 func proxyOptions(data map[string][]byte) ([]scanner.Option, error) {
+	u, err := proxyURL(data)
+	if err != nil {
+		return nil, err
+	}
+	return []scanner.Option{scanner.WithProxy(u)}, nil
+}
+
+// proxyURL reads a proxy Secret, as Flux does for registries and Git: the URL in address,
+// with username and password, when present, as its user information.
+func proxyURL(data map[string][]byte) (string, error) {
 	if data == nil {
-		return nil, ErrMissingSecret
+		return "", ErrMissingSecret
 	}
 	address := strings.TrimSpace(string(data[KeyProxyAddress]))
 	if address == "" {
-		return nil, fmt.Errorf("secret has no %s key", KeyProxyAddress)
+		return "", fmt.Errorf("secret has no %s key", KeyProxyAddress)
 	}
 	u, err := url.Parse(address)
 	if err != nil {
 		// The parse error quotes the address, which may hold credentials.
-		return nil, fmt.Errorf("%s is not a valid URL", KeyProxyAddress)
+		return "", fmt.Errorf("%s is not a valid URL", KeyProxyAddress)
 	}
 	if user, ok := data[KeyUsername]; ok {
 		u.User = url.UserPassword(string(user), string(data[KeyPassword]))
 	}
-	return []scanner.Option{scanner.WithProxy(u.String())}, nil
+	return u.String(), nil
 }

@@ -28,9 +28,7 @@ func validateGitRepository(g *GitRepository) []error {
 	if err := checkGitURL("spec.url", g.Spec.URL); err != nil {
 		errs = append(errs, err)
 	}
-	if g.Spec.SecretRef != nil && g.Spec.SecretRef.Name == "" {
-		errs = append(errs, fieldErrorf("spec.secretRef.name", "required"))
-	}
+	errs = append(errs, secretName("spec.secretRef", g.Spec.SecretRef), secretName("spec.proxySecretRef", g.Spec.ProxySecretRef))
 	if g.Spec.Timeout != nil && g.Spec.Timeout.Duration <= 0 {
 		errs = append(errs, fieldErrorf("spec.timeout", "must be positive, got %s", g.Spec.Timeout.Duration))
 	}

@@ -55,6 +55,7 @@ func TestLoadDirectory(t *testing.T) {
 	s := loadValid(t)
 	want := []string{
 		"Namespace /team-a",
+		"Secret apps/git-proxy",
 		"Secret apps/git-https",
 		"Secret apps/regcred",
 		"GitRepository apps/fleet",

@@ -22,6 +22,9 @@ type GitRepositorySpec struct {
 	// SecretRef names a Secret in the same namespace with the credentials: username and
 	// password, bearerToken, or identity and known_hosts, and optionally ca.crt.
 	SecretRef *v1alpha1.LocalObjectReference `json:"secretRef,omitempty"`
+	// ProxySecretRef names a Secret in the same namespace with the proxy to reach the
+	// repository through: address, and optionally username and password.
+	ProxySecretRef *v1alpha1.LocalObjectReference `json:"proxySecretRef,omitempty"`
 	// Interval is how often source-controller fetches the repository. tagflow accepts it for
 	// compatibility and does not use it.
 	Interval metav1.Duration `json:"interval,omitempty"`

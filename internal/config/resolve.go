@@ -20,7 +20,8 @@ func (s *Set) resolve() []error {
 	var errs []error
 	for _, g := range s.GitRepositories {
 		_, err := s.secretData("spec.secretRef", g.Namespace, g.Spec.SecretRef)
-		errs = append(errs, s.errorsOf(KindGitRepository, g, err)...)
+		_, proxyErr := s.secretData("spec.proxySecretRef", g.Namespace, g.Spec.ProxySecretRef)
+		errs = append(errs, s.errorsOf(KindGitRepository, g, err, proxyErr)...)
 	}
 	for _, r := range s.Repositories {
 		_, err := s.ScanFor(r)

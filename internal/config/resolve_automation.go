@@ -43,10 +43,13 @@ func (s *Set) SourceFor(a *v1alpha1.ImageUpdateAutomation) (adapt.GitSource, err
 	}
 	g := obj.(*GitRepository)
 	data, err := s.secretData("spec.sourceRef", g.Namespace, g.Spec.SecretRef)
-	if err != nil {
+	proxy, proxyErr := s.secretData("spec.sourceRef", g.Namespace, g.Spec.ProxySecretRef)
+	if err := errors.Join(err, proxyErr); err != nil {
 		return adapt.GitSource{}, fieldErrorf("spec.sourceRef", "%s %s/%s: %w: %w", KindGitRepository, ns, ref.Name, err, errBroken)
 	}
-	return gitSource(g, data), nil
+	src := gitSource(g, data)
+	src.Proxy = proxy
+	return src, nil
 }
 
 // inlineSource returns the source of an automation with spec.git.url.
