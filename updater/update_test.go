@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"text/template"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -239,4 +240,26 @@ func TestFastPathAcceptsCommonFiles(t *testing.T) {
 
 func contextWithCancel(t *testing.T) (context.Context, context.CancelFunc) {
 	return context.WithCancel(t.Context())
+}
+
+// TestResultFeedsFluxTemplate renders a Flux commit-message template over a Result.
+func TestResultFeedsFluxTemplate(t *testing.T) {
+	const msg = `Files:
+{{range $f, $_ := .Changed.FileChanges}}- {{$f}}
+{{end}}Objects:
+{{range $id, $_ := .Changed.Objects}}- {{$id.Kind}} {{$id.Name}}
+{{end}}Images:
+{{range .Changed.Changes}}- {{.NewValue}} ({{.Setter}})
+{{end}}`
+	var r Result
+	r.add("b.yaml", ObjectIdentifier{Kind: "Job", Name: "b"}, Change{OldValue: "x:1", NewValue: "x:2", Setter: "ns:x"})
+	r.add("a.yaml", ObjectIdentifier{Kind: "Deployment", Name: "a"}, Change{OldValue: "1", NewValue: "2", Setter: "ns:x:tag"})
+	var b strings.Builder
+	if err := template.Must(template.New("m").Parse(msg)).Execute(&b, map[string]any{"Changed": &r}); err != nil {
+		t.Fatal(err)
+	}
+	want := "Files:\n- a.yaml\n- b.yaml\nObjects:\n- Deployment a\n- Job b\nImages:\n- 2 (ns:x:tag)\n- x:2 (ns:x)\n"
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("template output mismatch (-want +got):\n%s", diff)
+	}
 }
