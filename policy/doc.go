@@ -18,5 +18,6 @@
 // Select makes one pass over the tags without sorting them. The semver policy parses
 // tags without allocating and answers the range for releases from a small table probed
 // once per range, so most tags cost a parse and a comparison and a selection allocates
-// a handful of times, however many tags there are.
+// a handful of times, however many tags there are. A filter over many tags runs its
+// regular expression on up to GOMAXPROCS goroutines; the scan itself stays sequential.
 package policy

@@ -69,23 +69,40 @@ func (f *Filter) Extract(tag string) (string, bool) {
 	if f.re == nil {
 		return tag, true
 	}
+	if f.substring() {
+		lo, hi, ok := f.span(tag)
+		return tag[lo:hi], ok
+	}
 	if !f.mayMatch(tag) {
 		return "", false
-	}
-	if f.extract == "" {
-		return tag, f.re.MatchString(tag)
 	}
 	m := f.re.FindStringSubmatchIndex(tag)
 	if m == nil {
 		return "", false
 	}
-	if f.group >= 0 {
-		if m[2*f.group] < 0 {
-			return "", true
-		}
-		return tag[m[2*f.group]:m[2*f.group+1]], true
-	}
 	return string(f.re.ExpandString(nil, f.extract, tag, m)), true
+}
+
+// substring reports whether every value is a substring of its tag: the tag itself, or
+// one group.
+func (f *Filter) substring() bool { return f.extract == "" || f.group >= 0 }
+
+// span returns where the value lies in tag, for a substring filter.
+func (f *Filter) span(tag string) (lo, hi int, ok bool) {
+	if !f.mayMatch(tag) {
+		return 0, 0, false
+	}
+	if f.extract == "" {
+		return 0, len(tag), f.re.MatchString(tag)
+	}
+	m := f.re.FindStringSubmatchIndex(tag)
+	switch {
+	case m == nil:
+		return 0, 0, false
+	case m[2*f.group] < 0: // the group did not take part: the value is empty
+		return 0, 0, true
+	}
+	return m[2*f.group], m[2*f.group+1], true
 }
 
 // ties follows the tags whose value ranks equal to the best so far, per value, so that

@@ -153,14 +153,18 @@ func run(o orderer, f *Filter, tags []string) (Result, error) {
 		e.Pattern, e.Extract = f.pattern, f.extract
 	}
 	sc := o.scan(&e, f != nil && f.extract != "")
-	for _, t := range tags {
+	var x *extracted
+	if f != nil {
+		x = f.prepare(tags)
+	}
+	for i, t := range tags {
 		k, ok := t, t != ""
 		if !ok {
 			e.reject(ReasonEmpty, t)
 			continue
 		}
 		if f != nil {
-			if k, ok = f.Extract(t); !ok {
+			if k, ok = f.extractAt(x, i, t); !ok {
 				e.reject(ReasonNoMatch, t)
 				continue
 			}
