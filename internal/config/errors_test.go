@@ -72,6 +72,7 @@ func TestLoadErrors(t *testing.T) {
 				`testdata/errors/references.yaml: document 7 (ImageUpdateAutomation apps/refs): spec.sourceRef: GitRepository apps/missing-source not found`,
 				`testdata/errors/references.yaml: document 7 (ImageUpdateAutomation apps/refs): spec.git.commit.signingKey.secretRef: Secret apps/missing-key not found`,
 				`testdata/errors/references.yaml: document 7 (ImageUpdateAutomation apps/refs): spec.policySelector: "Sometimes" is not a valid label selector operator`,
+				`testdata/errors/references.yaml: document 8 (GitRepository apps/no-secret): spec.secretRef: Secret apps/missing-git not found`,
 			},
 		},
 		{

@@ -42,8 +42,8 @@ func (s *Set) SourceFor(a *v1alpha1.ImageUpdateAutomation) (adapt.GitSource, err
 		return adapt.GitSource{}, err
 	}
 	g := obj.(*GitRepository)
-	data, err := s.secretData("spec.sourceRef", g.Namespace, g.Spec.SecretRef)
-	proxy, proxyErr := s.secretData("spec.sourceRef", g.Namespace, g.Spec.ProxySecretRef)
+	data, err := s.secretData("spec.secretRef", g.Namespace, g.Spec.SecretRef)
+	proxy, proxyErr := s.secretData("spec.proxySecretRef", g.Namespace, g.Spec.ProxySecretRef)
 	if err := errors.Join(err, proxyErr); err != nil {
 		return adapt.GitSource{}, fieldErrorf("spec.sourceRef", "%s %s/%s: %w: %w", KindGitRepository, ns, ref.Name, err, errBroken)
 	}
@@ -62,6 +62,7 @@ func (s *Set) inlineSource(a *v1alpha1.ImageUpdateAutomation) (adapt.GitSource, 
 	return adapt.InlineSource(a, data), err
 }
 
+// gitSource describes a GitRepository as the source of an automation.
 func gitSource(g *GitRepository, data map[string][]byte) adapt.GitSource {
 	src := adapt.GitSource{Field: "spec.sourceRef", URL: g.Spec.URL, Ref: g.Spec.Reference, Secret: data}
 	if g.Spec.Timeout != nil {
