@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -244,5 +245,29 @@ func TestConcurrencyLimit(t *testing.T) {
 	}
 	if maxSeen != limit {
 		t.Errorf("at most %d requests were in flight, want %d", maxSeen, limit)
+	}
+}
+
+// TestRateLimitCapsRequests proves the refill rate by counting: a listing of 100 pages
+// at 20 requests per second with a burst of 1 and a 1s timeout can send at most
+// 1 + 20 requests before the next token would come after the deadline, and it sends
+// more than the burst, so tokens do refill.
+func TestRateLimitCapsRequests(t *testing.T) {
+	tr := newTestRegistry(t, true)
+	tr.paginate = true
+	tags := make([]string, 100)
+	for i := range tags {
+		tags[i] = fmt.Sprintf("t%03d", i)
+	}
+	tr.pushTags(t, "app", tags...)
+	tr.requests.Store(0)
+	s := tr.newScanner(t, WithPageSize(1), WithRateLimit(20, 1), WithTimeout(time.Second))
+	_, err := s.List(t.Context(), tr.image("app"))
+	if !errors.Is(err, ErrRateLimited) && !errors.Is(err, ErrTransient) {
+		t.Fatalf("List of 100 pages at 20/s within 1s: error = %v, want rate limited (or the timeout)", err)
+	}
+	t.Logf("%d requests reached the registry before the rate limit stopped the listing", tr.requests.Load())
+	if got := tr.requests.Load(); got > 21 || got < 2 {
+		t.Errorf("registry saw %d requests, want more than the burst and at most 1 + 20/s x 1s = 21", got)
 	}
 }
