@@ -219,12 +219,14 @@ func testSIGTERM(t *testing.T, e *e2e) {
 	deadline := time.Now().Add(60 * time.Second)
 	for len(e.commits(t)) < 2 {
 		if time.Now().After(deadline) {
-			cmd.Process.Kill()
+			_ = cmd.Process.Kill()
 			t.Fatalf("the daemon made no commit:\n%s", out.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("the daemon exited with %v after SIGTERM:\n%s", err, out.String())
 	}
@@ -304,8 +306,10 @@ func testKilledAtRandom(t *testing.T, e *e2e) {
 			t.Fatal(err)
 		}
 		time.Sleep(delay)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		_ = cmd.Wait() // killed: the error is the signal
 		t.Logf("killed after %v of a %v run: pushed before the kill: %t", delay, runTime, len(e.commits(t)) > commits)
 		e.once(t)
 		commits++

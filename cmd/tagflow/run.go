@@ -147,7 +147,9 @@ func serve(ctx context.Context, addr string, h http.Handler) (func(), error) {
 	return func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		srv.Shutdown(sctx)
+		if err := srv.Shutdown(sctx); err != nil {
+			log.Error(err, "stopping HTTP server failed")
+		}
 		<-done
 	}, nil
 }
@@ -160,7 +162,7 @@ func killHook(point string) runner.Hook {
 	}
 	return func(p string) {
 		if p == point {
-			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 		}
 	}
 }

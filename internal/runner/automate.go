@@ -180,7 +180,10 @@ func (r *Runner) gitRepo(auto *v1alpha1.ImageUpdateAutomation) (*gitrepo.Repo, a
 	if err != nil {
 		return nil, git, err
 	}
-	opts := append(git.Options, gitrepo.WithCacheDir(filepath.Join(r.opts.StateDir, gitCacheDirName)))
+	// One cache per automation: two automations writing to the same repository must not
+	// share a worktree.
+	cache := filepath.Join(r.opts.StateDir, gitCacheDirName, auto.Namespace, auto.Name)
+	opts := append(git.Options, gitrepo.WithCacheDir(cache))
 	repo, err := gitrepo.New(git.URL, git.Ref, append(opts, r.opts.GitOptions...)...)
 	if err != nil {
 		return nil, git, err

@@ -4,10 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/tagflow/tagflow/internal/config"
 )
+
+// scanConcurrency is how many repositories Once scans at a time.
+const scanConcurrency = 4
 
 // Row is one object in a Summary.
 type Row struct {
@@ -47,13 +51,9 @@ func (s Summary) WriteTable(w io.Writer) error {
 // every policy, then runs every automation, and returns the summary. It stops early only
 // when ctx is cancelled.
 func (r *Runner) Once(ctx context.Context) (Summary, error) {
-	for _, repo := range r.set.Repositories {
-		if !repo.Spec.Suspend {
-			r.scan(ctx, repo)
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	r.scanAll(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	r.opts.Hook("scanned")
 	for _, pol := range r.set.Policies {
@@ -76,6 +76,24 @@ func (r *Runner) Once(ctx context.Context) (Summary, error) {
 	r.opts.Hook("automated")
 	r.setReady()
 	return r.Summary(), nil
+}
+
+// scanAll scans every repository that is not suspended, scanConcurrency at a time (the
+// scanner's per-host limits apply on top).
+func (r *Runner) scanAll(ctx context.Context) {
+	sem := make(chan struct{}, scanConcurrency)
+	var wg sync.WaitGroup
+	for _, repo := range r.set.Repositories {
+		if repo.Spec.Suspend {
+			continue
+		}
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r.scan(ctx, repo)
+		})
+	}
+	wg.Wait()
 }
 
 // Summary returns the state of every object, in configuration order.

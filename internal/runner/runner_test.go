@@ -157,9 +157,8 @@ func TestOnceReportsFailures(t *testing.T) {
 		t.Fatalf("a policy matching no tag passed: %+v", sum)
 	}
 	pol := r.ImagePolicies()[0]
-	var ready *v1alpha1.Explanation = pol.Status.Explanation
-	if ready == nil || ready.TagCount != 2 {
-		t.Errorf("explanation = %+v, want one counting 2 tags", ready)
+	if expl := pol.Status.Explanation; expl == nil || expl.TagCount != 2 {
+		t.Errorf("explanation = %+v, want one counting 2 tags", expl)
 	}
 	got := map[string]string{}
 	for _, row := range sum {
