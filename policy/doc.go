@@ -3,7 +3,8 @@
 // A policy is built once from plain values (New with a Spec, or NewSemVer,
 // NewAlphabetical, NewNumerical and NewFilter), which validates it: an invalid range,
 // pattern or order, or an extract template naming a group the pattern lacks, is an error
-// wrapping ErrInvalidPolicy. It is then applied to any number of tag lists with Select.
+// wrapping ErrInvalidPolicy. It is then applied to any number of tag lists with Select,
+// from any number of goroutines at once.
 //
 // The rules follow Flux's image-reflector-controller where Flux is well defined and are
 // deterministic where it is not: among tags that rank equal (1.0.0 and v1.0.0, 1 and 1.0,

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -35,4 +36,23 @@ func TestParallelFilterMatchesSequential(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSelectConcurrently shares one policy between goroutines (run with -race).
+func TestSelectConcurrently(t *testing.T) {
+	p, err := New(Spec{SemVer: &SemVerSpec{Range: ">=1.0.0-0"}, Filter: &FilterSpec{Pattern: `^v?(.*)$`, Extract: "$1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := benchTags(2000)
+	want, _ := p.Select(tags)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			if got, _ := p.Select(tags); got.Tag != want.Tag {
+				t.Errorf("concurrent Select = %q, want %q", got.Tag, want.Tag)
+			}
+		})
+	}
+	wg.Wait()
 }
