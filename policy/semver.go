@@ -11,7 +11,8 @@ import (
 // SemVer picks the greatest semantic version within a Masterminds/semver/v3 range.
 //
 // A tag counts only as [v]MAJOR.MINOR.PATCH[-PRE][+META], read as semver.NewVersion reads
-// it (leading zeros allowed); "3", "3.0" and "1.0.0.1" are not versions. Prereleases are
+// it (leading zeros allowed); "3", "3.0", "1.0.0.1" and "1.2-rc.1" are not versions
+// (Flux reads the last as 1.2.0-rc.1, as its three-part test only counts dots). Prereleases are
 // eligible only when the range has a prerelease itself ("-0"), per Masterminds' rules.
 // Among equal versions ("1.0.0", "v1.0.0", "1.0.0+b") the lexically greatest tag wins.
 type SemVer struct {
@@ -57,10 +58,11 @@ func (s *SemVer) describe(e *Explanation) {
 	e.Policy, e.Range = "semver", s.rng
 }
 
-// scan starts a single pass. A version is checked against the range only when it would
-// beat the best so far; releases are checked with the releaseTable (or a cache, as the
-// answer depends only on MAJOR.MINOR.PATCH), so most tags cost a parse and a
-// comparison, and only prereleases that beat the best so far cost a semver.Version.
+// scan starts a single pass. Releases are looked up in the releaseTable (a binary search
+// over a few intervals); other versions are checked only when they would beat the best
+// so far, releases through a cache (the answer depends only on MAJOR.MINOR.PATCH). So
+// most tags cost a parse and a comparison, and only prereleases that beat the best so
+// far cost a semver.Version.
 func (s *SemVer) scan(e *Explanation, collisions bool) scanner {
 	return &semverScan{s: s, e: e, best: pick{ties: ties{on: collisions}}}
 }
