@@ -47,7 +47,7 @@ func TestSemVerSelect(t *testing.T) {
 			{"empty list", nil, "", ErrNoMatch},
 			{"out of range", []string{"1.2.0"}, "", ErrNoMatch},
 			{"prerelease ignored", []string{"1.0.0", "1.0.1-rc.1"}, "1.0.0", nil},
-			{"two parts", []string{"1.0", "1", "1.0.0.1", "1.0.1.0"}, "", ErrNoMatch},
+			{"two parts", []string{"1.0", "1", "1.0.0.1", "1.0.1.0", "1.0-rc.1", "1-rc.1.2"}, "", ErrNoMatch},
 			{"v on tag", []string{"1.0.0", "v1.0.1", "1.0.2-rc.1"}, "v1.0.1", nil},
 			{"tie v and plain", []string{"v1.0.1", "1.0.1"}, "v1.0.1", nil},
 			{"tie order independent", []string{"1.0.1", "v1.0.1"}, "v1.0.1", nil},
