@@ -51,8 +51,12 @@ func (r *Runner) Run(ctx context.Context) error {
 	for _, a := range r.set.Automations {
 		tr.automations[key(a.Namespace, a.Name)] = make(chan struct{}, 1)
 	}
+	log := logr.FromContextOrDiscard(ctx)
+	log.Info("starting", "imagerepositories", len(r.set.Repositories), "imagepolicies", len(r.set.Policies),
+		"imageupdateautomations", len(r.set.Automations), "stateDir", r.opts.StateDir)
 	ran := r.startupPass(ctx, tr)
 	r.setReady()
+	log.Info("first pass done")
 	var wg sync.WaitGroup
 	for _, repo := range r.set.Repositories {
 		if repo.Spec.Suspend {
@@ -85,6 +89,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		})
 	}
 	wg.Wait()
+	log.Info("stopped")
 	return nil
 }
 
@@ -154,8 +159,8 @@ func (r *Runner) loop(ctx context.Context, s schedule, work func(context.Context
 }
 
 // wait blocks until the wait is over or a trigger arrives (then for the debounce), and
-// reports false when ctx is cancelled. A wait of zero or less with a trigger channel waits
-// for the trigger only, unless it is the first run.
+// reports false when ctx is cancelled. With a trigger channel, a wait of zero means no
+// timer: only a trigger ends it (policies without a digest interval wait like that).
 func (r *Runner) wait(ctx context.Context, d time.Duration, s schedule) bool {
 	var timeout <-chan time.Time
 	if d > 0 || s.trigger == nil {

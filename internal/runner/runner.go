@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -50,7 +51,28 @@ func New(set *config.Set, opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening tag store: %w", err)
 	}
-	return &Runner{set: set, opts: opts, store: tags, status: st, gitRepos: map[string]preparedRepo{}}, nil
+	r := &Runner{set: set, opts: opts, store: tags, status: st, gitRepos: map[string]preparedRepo{}}
+	if err := r.prune(); err != nil {
+		tags.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// prune forgets the tags and statuses of objects that are no longer configured.
+func (r *Runner) prune() error {
+	keys, err := r.store.Keys(context.Background())
+	if err != nil {
+		return fmt.Errorf("listing stored tags: %w", err)
+	}
+	for _, k := range keys {
+		if _, ok := r.set.Repository(k.Namespace, k.Name); !ok {
+			if err := r.store.Delete(context.Background(), k); err != nil {
+				return fmt.Errorf("forgetting tags of %s: %w", k, err)
+			}
+		}
+	}
+	return r.status.retain(r.set)
 }
 
 // Close closes the tag store.

@@ -172,3 +172,32 @@ func TestOnceReportsFailures(t *testing.T) {
 		t.Errorf("a failed pass made commits: %d, want 1", n)
 	}
 }
+
+func TestNewForgetsRemovedObjects(t *testing.T) {
+	f := newFixture(t)
+	f.once(t)
+	data, err := os.ReadFile(f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := strings.Split(string(data), "---\n")
+	if err := os.WriteFile(f.cfg, []byte(strings.Join(docs[:2], "---\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := config.Load(f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := runner.New(set, runner.Options{StateDir: f.stateDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	status, err := os.ReadFile(filepath.Join(f.stateDir, "status.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(status), "default/fleet") || !strings.Contains(string(status), "default/podinfo") {
+		t.Errorf("status.json after removing the automation:\n%s", status)
+	}
+}

@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/tagflow/tagflow/api/v1alpha1"
+	"github.com/tagflow/tagflow/internal/config"
 )
 
 // statusFileName is the file in the state dir holding every object's status.
@@ -145,4 +149,35 @@ func writeAtomic(path string, data []byte) error {
 		_ = d.Close()
 	}
 	return nil
+}
+
+// retain drops the statuses of objects that set does not hold, and saves the file when it
+// dropped any.
+func (f *statusFile) retain(set *config.Set) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := len(f.s.Repositories) + len(f.s.Policies) + len(f.s.Automations)
+	maps.DeleteFunc(f.s.Repositories, func(k string, _ *v1alpha1.ImageRepositoryStatus) bool {
+		_, ok := set.Repository(splitKey(k))
+		return !ok
+	})
+	maps.DeleteFunc(f.s.Policies, func(k string, _ *v1alpha1.ImagePolicyStatus) bool {
+		_, ok := set.Policy(splitKey(k))
+		return !ok
+	})
+	maps.DeleteFunc(f.s.Automations, func(k string, _ *v1alpha1.ImageUpdateAutomationStatus) bool {
+		return !slices.ContainsFunc(set.Automations, func(a *v1alpha1.ImageUpdateAutomation) bool {
+			return key(a.Namespace, a.Name) == k
+		})
+	})
+	if n == len(f.s.Repositories)+len(f.s.Policies)+len(f.s.Automations) {
+		return nil
+	}
+	return f.save()
+}
+
+// splitKey splits "namespace/name".
+func splitKey(k string) (string, string) {
+	ns, name, _ := strings.Cut(k, "/")
+	return ns, name
 }
