@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/tagflow/tagflow/internal/demo"
 )
 
@@ -29,13 +31,22 @@ func TestPlanConfig(t *testing.T) {
 		t.Errorf("plan -f changed the remote branch: %v -> %v (err %v)", before, after, err)
 	}
 
-	// The diff applies to a fresh clone, byte for byte.
-	clone := filepath.Join(t.TempDir(), "clone")
-	runGit(t, filepath.Dir(clone), "clone", "-q", "--branch", demo.Branch, repo.URL(), clone)
-	apply := exec.Command("git", "apply", "--check", "-")
-	apply.Dir, apply.Stdin = clone, strings.NewReader(stdout)
+	// Applied to a clone, the diff gives the tree that a real run pushes.
+	planned := filepath.Join(t.TempDir(), "planned")
+	runGit(t, filepath.Dir(planned), "clone", "-q", "--branch", demo.Branch, repo.URL(), planned)
+	apply := exec.Command("git", "apply", "-")
+	apply.Dir, apply.Stdin = planned, strings.NewReader(stdout)
 	if out, err := apply.CombinedOutput(); err != nil {
-		t.Errorf("git apply --check: %v\n%s\ndiff:\n%s", err, out, stdout)
+		t.Fatalf("git apply: %v\n%s\ndiff:\n%s", err, out, stdout)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), &out, runOptions{paths: []string{cfg}, once: true, stateDir: t.TempDir()}); err != nil {
+		t.Fatalf("run --once: %v\n%s", err, out.String())
+	}
+	pushed := filepath.Join(t.TempDir(), "pushed")
+	runGit(t, filepath.Dir(pushed), "clone", "-q", "--branch", demo.Branch, repo.URL(), pushed)
+	if diff := cmp.Diff(readPlanTree(t, pushed), readPlanTree(t, planned)); diff != "" {
+		t.Errorf("planned tree differs from the pushed one (-pushed +planned):\n%s", diff)
 	}
 }
 
