@@ -89,7 +89,7 @@ func (p *planner) selectAll(ctx context.Context) updater.Images {
 }
 
 // selectImage lists the tags of a policy's repository (once per repository), picks the
-// latest, checks its platforms and looks up its digest when the policy asks for them.
+// latest that has the policy's platforms, and looks up its digest when the policy asks.
 func (p *planner) selectImage(ctx context.Context, pol *v1alpha1.ImagePolicy) (updater.Image, error) {
 	sel, err := p.set.SelectionFor(pol)
 	if err != nil {
@@ -107,34 +107,28 @@ func (p *planner) selectImage(ctx context.Context, pol *v1alpha1.ImagePolicy) (u
 	if err != nil {
 		return updater.Image{}, err
 	}
-	res, err := sel.Policy.Select(tags)
+	missing := func(ctx context.Context, tag string, want ...string) ([]string, error) {
+		return sc.MissingPlatforms(ctx, scan.Image, tag, want...)
+	}
+	res, _, err := sel.SelectWithPlatforms(ctx, tags, missing)
 	if err != nil {
 		return updater.Image{}, fmt.Errorf("selecting a tag of %s: %w", scan.Image, err)
 	}
 	if sel.MinAge > 0 {
 		fmt.Fprintf(p.errw, "ImagePolicy %s/%s: minAge is not applied by plan, which keeps no tag history\n", pol.Namespace, pol.Name)
 	}
-	return p.resolve(ctx, sc, scan.Image, res.Tag, sel)
+	return withDigest(ctx, sc, updater.Image{Name: scan.Image, Tag: res.Tag}, sel.DigestReflection)
 }
 
-// resolve checks the chosen tag's platforms and looks up its digest, as the policy asks.
-func (p *planner) resolve(ctx context.Context, sc *scanner.Scanner, image, tag string, sel adapt.Selection) (updater.Image, error) {
-	img := updater.Image{Name: image, Tag: tag}
-	if len(sel.Platforms) > 0 {
-		missing, err := sc.MissingPlatforms(ctx, image, tag, sel.Platforms...)
-		if err != nil {
-			return img, fmt.Errorf("checking the platforms of %s:%s: %w", image, tag, err)
-		}
-		if len(missing) > 0 {
-			return img, fmt.Errorf("the latest tag %s lacks platforms %v (plan checks the latest tag only)", tag, missing)
-		}
-	}
-	if sel.DigestReflection == v1alpha1.ReflectNever {
+// withDigest looks up the digest of img's tag unless the policy never reflects digests.
+// A plan has no previous digest to keep, so IfNotPresent looks it up as Always does.
+func withDigest(ctx context.Context, sc *scanner.Scanner, img updater.Image, reflect v1alpha1.ReflectionPolicy) (updater.Image, error) {
+	if reflect == v1alpha1.ReflectNever {
 		return img, nil
 	}
-	digest, err := sc.Digest(ctx, image, tag)
+	digest, err := sc.Digest(ctx, img.Name, img.Tag)
 	if err != nil {
-		return img, fmt.Errorf("looking up the digest of %s:%s: %w", image, tag, err)
+		return img, fmt.Errorf("looking up the digest of %s:%s: %w", img.Name, img.Tag, err)
 	}
 	img.Digest = digest
 	return img, nil
