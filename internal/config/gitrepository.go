@@ -3,21 +3,19 @@ package config
 import (
 	"net/url"
 	"regexp"
-	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-)
 
-// DefaultGitTimeout is the timeout of a GitRepository that sets none, as in Flux.
-const DefaultGitTimeout = 60 * time.Second
+	"github.com/tagflow/tagflow/internal/adapt"
+)
 
 // scpURL matches the scp-like form user@host:path that git accepts for SSH.
 var scpURL = regexp.MustCompile(`^[^@/:]+@[^@/:]+:[^:].*$`)
 
-// defaultGitRepository sets the defaults of Flux's CRD.
+// defaultGitRepository sets the defaults of Flux's CRD: a timeout of 60s.
 func defaultGitRepository(g *GitRepository) {
 	if g.Spec.Timeout == nil {
-		g.Spec.Timeout = &metav1.Duration{Duration: DefaultGitTimeout}
+		g.Spec.Timeout = &metav1.Duration{Duration: adapt.DefaultGitTimeout}
 	}
 }
 
