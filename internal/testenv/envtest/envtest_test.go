@@ -29,6 +29,50 @@ func TestSamplesAreDefaultedAndValidated(t *testing.T) {
 	t.Run("ImagePolicy", func(t *testing.T) { testImagePolicySample(t, c) })
 	t.Run("ImageUpdateAutomation", func(t *testing.T) { testImageUpdateAutomationSample(t, c) })
 	t.Run("invalid", func(t *testing.T) { testInvalidObjectsRejected(t, c) })
+	t.Run("valid", func(t *testing.T) { testValidEdgeCasesAccepted(t, c) })
+}
+
+// testValidEdgeCasesAccepted proves the validation rules are not too strict: objects
+// close to the rejected ones are accepted.
+func testValidEdgeCasesAccepted(t *testing.T, c client.Client) {
+	meta := func(name string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name, Namespace: "default"} }
+	minute := metav1.Duration{Duration: time.Minute}
+	author := imagev1.CommitSpec{Author: imagev1.CommitUser{Email: "bot@example.com"}}
+	tests := []struct {
+		name string
+		obj  client.Object
+	}{{
+		name: "image on a registry with a port",
+		obj:  &imagev1.ImageRepository{ObjectMeta: meta("port"), Spec: imagev1.ImageRepositorySpec{Image: "localhost:5000/team/app", Interval: minute}},
+	}, {
+		name: "digest reflection Always with an interval",
+		obj: &imagev1.ImagePolicy{ObjectMeta: meta("always"), Spec: imagev1.ImagePolicySpec{
+			ImageRepositoryRef:     imagev1.NamespacedObjectReference{Name: "podinfo", Namespace: "other"},
+			Policy:                 imagev1.ImagePolicyChoice{Alphabetical: &imagev1.AlphabeticalPolicy{Order: imagev1.OrderDesc}},
+			DigestReflectionPolicy: imagev1.ReflectAlways,
+			Interval:               &minute,
+		}},
+	}, {
+		name: "Flux style sourceRef",
+		obj: &imagev1.ImageUpdateAutomation{ObjectMeta: meta("flux-style"), Spec: imagev1.ImageUpdateAutomationSpec{
+			SourceRef: &imagev1.CrossNamespaceSourceReference{Kind: "GitRepository", Name: "flux-system"},
+			GitSpec:   &imagev1.GitSpec{Commit: author, Push: &imagev1.PushSpec{Refspec: "refs/heads/auto:refs/for/main"}},
+			Interval:  minute,
+		}},
+	}, {
+		name: "scp-like git.url",
+		obj: &imagev1.ImageUpdateAutomation{ObjectMeta: meta("scp-like"), Spec: imagev1.ImageUpdateAutomationSpec{
+			GitSpec:  &imagev1.GitSpec{URL: "git@github.com:example/fleet.git", SecretRef: &imagev1.LocalObjectReference{Name: "ssh"}, Commit: author},
+			Interval: minute,
+		}},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := c.Create(t.Context(), tt.obj); err != nil {
+				t.Fatalf("Create: %v", err)
+			}
+		})
+	}
 }
 
 func testImageRepositorySample(t *testing.T, c client.Client) {
