@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,9 +46,8 @@ const e2eConfig = `apiVersion: v1
 kind: Secret
 metadata:
   name: git-auth
-stringData:
-  username: %s
-  password: %s
+data:
+%s
 ---
 apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
@@ -112,15 +112,27 @@ func buildTagflow(t *testing.T) string {
 	return bin
 }
 
-func newE2E(t *testing.T, bin string) *e2e {
+// newE2E starts the servers and writes the configuration; with ssh the automation pushes
+// over SSH (identity and known_hosts), else over HTTP with basic auth.
+func newE2E(t *testing.T, bin string, ssh bool) *e2e {
 	t.Helper()
-	e := &e2e{reg: registry.Start(t, registry.PlainHTTP), git: gitserver.Start(t, gitserver.Options{}), bin: bin}
+	e := &e2e{reg: registry.Start(t, registry.PlainHTTP), git: gitserver.Start(t, gitserver.Options{SSH: ssh}), bin: bin}
 	dir := t.TempDir()
 	image := e.reg.Ref("app")
 	e.reg.PushTags(t, "app", "1.0.0", "1.1.0")
 	e.git.CreateRepo(t, "fleet", map[string]string{"deploy/app.yaml": fmt.Sprintf(e2eManifest, image)}, "main")
 	e.cfgDir, e.stateDir = filepath.Join(dir, "config"), filepath.Join(dir, "state")
-	cfg := fmt.Sprintf(e2eConfig, e.git.Username, e.git.Password, e.git.HTTPURL("fleet"), image)
+	secret := map[string][]byte{"username": []byte(e.git.Username), "password": []byte(e.git.Password)}
+	url := e.git.HTTPURL("fleet")
+	if ssh {
+		secret = map[string][]byte{"identity": e.git.ClientKeyPEM, "known_hosts": e.git.KnownHosts}
+		url = e.git.SSHURL("fleet")
+	}
+	var data strings.Builder
+	for k, v := range secret {
+		fmt.Fprintf(&data, "  %s: %s\n", k, base64.StdEncoding.EncodeToString(v))
+	}
+	cfg := fmt.Sprintf(e2eConfig, strings.TrimSuffix(data.String(), "\n"), url, image)
 	writeTestFile(t, filepath.Join(e.cfgDir, "tagflow.yaml"), cfg)
 	return e
 }
@@ -201,10 +213,11 @@ func (e *e2e) checkConsistent(t *testing.T, tag string) {
 // server and the tagflow binary run as a subprocess.
 func TestEndToEnd(t *testing.T) {
 	bin := buildTagflow(t)
-	t.Run("commits", func(t *testing.T) { testCommits(t, newE2E(t, bin)) })
-	t.Run("killed at points", func(t *testing.T) { testKilledAtPoints(t, newE2E(t, bin)) })
-	t.Run("killed at random", func(t *testing.T) { testKilledAtRandom(t, newE2E(t, bin)) })
-	t.Run("daemon stops on SIGTERM", func(t *testing.T) { testSIGTERM(t, newE2E(t, bin)) })
+	t.Run("commits", func(t *testing.T) { testCommits(t, newE2E(t, bin, false)) })
+	t.Run("commits over ssh", func(t *testing.T) { testCommits(t, newE2E(t, bin, true)) })
+	t.Run("killed at points", func(t *testing.T) { testKilledAtPoints(t, newE2E(t, bin, false)) })
+	t.Run("killed at random", func(t *testing.T) { testKilledAtRandom(t, newE2E(t, bin, false)) })
+	t.Run("daemon stops on SIGTERM", func(t *testing.T) { testSIGTERM(t, newE2E(t, bin, false)) })
 }
 
 // testSIGTERM starts the daemon, waits for its first commit, stops it with SIGTERM and
@@ -238,7 +251,7 @@ func testSIGTERM(t *testing.T, e *e2e) {
 }
 
 // testCommits: one commit with the expected diff, none when nothing is new, one more after
-// a new tag.
+// a new tag, on top of a commit someone else pushed meanwhile.
 func testCommits(t *testing.T, e *e2e) {
 
 	e.once(t)
@@ -260,10 +273,15 @@ func testCommits(t *testing.T, e *e2e) {
 		t.Errorf("a second run with nothing new made a commit: %d commits, want 2", n)
 	}
 
+	e.git.CommitFromClone(t, "fleet", "main", map[string]string{"README.md": "edited by a human\n"}, "Human edit")
 	e.reg.PushTags(t, "app", "1.2.0")
 	e.once(t)
-	if n := len(e.commits(t)); n != 3 {
-		t.Errorf("after a new tag main has %d commits, want 3", n)
+	want = []string{"Update app to " + e.reg.Ref("app") + ":1.2.0", "Human edit"}
+	if diff := cmp.Diff(want, e.commits(t)[:2]); diff != "" {
+		t.Errorf("after a human commit and a new tag, commits mismatch (-want +got):\n%s", diff)
+	}
+	if n := len(e.commits(t)); n != 4 {
+		t.Errorf("after a new tag main has %d commits, want 4", n)
 	}
 	e.checkConsistent(t, "1.2.0")
 }
