@@ -57,6 +57,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	ran := r.startupPass(ctx, tr)
 	r.setReady()
 	log.Info("first pass done")
+	gitSem := make(chan struct{}, gitConcurrency)
 	var wg sync.WaitGroup
 	for _, repo := range r.set.Repositories {
 		if repo.Spec.Suspend {
@@ -85,12 +86,27 @@ func (r *Runner) Run(ctx context.Context) error {
 			s := schedule{first: r.first(ran, "a/"+key(auto.Namespace, auto.Name), r.lastRun(auto), auto.Spec.Interval.Duration),
 				interval: auto.Spec.Interval.Duration,
 				trigger:  tr.automations[key(auto.Namespace, auto.Name)], debounce: r.opts.Debounce}
-			r.loop(ctx, s, func(ctx context.Context) outcome { return r.automate(ctx, auto) })
+			r.loop(ctx, s, func(ctx context.Context) outcome { return r.automateLimited(ctx, auto, gitSem) })
 		})
 	}
 	wg.Wait()
 	log.Info("stopped")
 	return nil
+}
+
+// gitConcurrency is how many automations the daemon runs at a time.
+const gitConcurrency = 4
+
+// automateLimited runs auto once sem has room, so that a burst of policy changes does not
+// start every clone and push at once.
+func (r *Runner) automateLimited(ctx context.Context, auto *v1alpha1.ImageUpdateAutomation, sem chan struct{}) outcome {
+	select {
+	case sem <- struct{}{}:
+	case <-ctx.Done():
+		return outcome{err: ctx.Err()}
+	}
+	defer func() { <-sem }()
+	return r.automate(ctx, auto)
 }
 
 // startupPass scans the repositories that are due, evaluates every policy and runs the
