@@ -1,0 +1,341 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	imagev1 "github.com/tagflow/tagflow/api/v1alpha1"
+	"github.com/tagflow/tagflow/internal/adapt"
+	"github.com/tagflow/tagflow/policy"
+	"github.com/tagflow/tagflow/scanner"
+	"github.com/tagflow/tagflow/scanner/store"
+)
+
+// repositoryRefIndex indexes ImagePolicies by the namespace/name of their ImageRepository.
+const repositoryRefIndex = ".spec.imageRepositoryRef"
+
+// DefaultDependencyRequeue is how long a policy waits before looking again for a
+// repository that is missing or not scanned yet, as Flux's --requeue-dependency.
+const DefaultDependencyRequeue = 30 * time.Second
+
+// maxPlatformChecks bounds how many winners are checked for platforms before the policy
+// gives up; each check is a registry request.
+const maxPlatformChecks = 10
+
+// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagepolicies,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagepolicies/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagepolicies/finalizers,verbs=update
+// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagerepositories,verbs=get;list;watch
+
+// ImagePolicyReconciler chooses the latest tag of each ImagePolicy from the stored tags of
+// its ImageRepository. It re-evaluates a policy when its spec changes, on reconcile
+// requests, and when the repository's tag revision changes.
+type ImagePolicyReconciler struct {
+	// Client reads and patches ImagePolicies and reads ImageRepositories (cached).
+	Client client.Client
+	// APIReader reads Secrets and Namespaces directly from the API server.
+	APIReader client.Reader
+	// Events records Kubernetes events.
+	Events events.EventRecorder
+	// Store holds the repositories' tags.
+	Store *store.Store
+	// Scanner is the root scanner, for digests and platform checks.
+	Scanner *scanner.Scanner
+	// Tenancy holds the multi-tenancy settings.
+	Tenancy Tenancy
+	// DependencyRequeue is how long to wait for a repository that is missing or not
+	// scanned. The default is DefaultDependencyRequeue.
+	DependencyRequeue time.Duration
+	// Now returns the current time. The default is time.Now.
+	Now func() time.Time
+}
+
+// SetupWithManager registers the reconciler with mgr, with an index of policies by
+// repository and a watch of the repositories' tag revisions.
+func (r *ImagePolicyReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager, opts controller.Options) error {
+	if r.Now == nil {
+		r.Now = time.Now
+	}
+	if r.DependencyRequeue <= 0 {
+		r.DependencyRequeue = DefaultDependencyRequeue
+	}
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &imagev1.ImagePolicy{}, repositoryRefIndex, policyRepositoryKey); err != nil {
+		return fmtErr("indexing ImagePolicies by repository", err)
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&imagev1.ImagePolicy{}, builder.WithPredicates(specOrRequest())).
+		Watches(&imagev1.ImageRepository{}, handler.EnqueueRequestsFromMapFunc(r.policiesOfRepository),
+			builder.WithPredicates(revisionChanged{})).
+		WithOptions(opts).
+		Complete(r)
+}
+
+// policyRepositoryKey returns the index value of a policy: its repository's namespace/name.
+func policyRepositoryKey(o client.Object) []string {
+	pol, ok := o.(*imagev1.ImagePolicy)
+	if !ok {
+		return nil
+	}
+	ref := pol.Spec.ImageRepositoryRef
+	ns := ref.Namespace
+	if ns == "" {
+		ns = pol.Namespace
+	}
+	return []string{ns + "/" + ref.Name}
+}
+
+// policiesOfRepository maps an ImageRepository to the policies that refer to it.
+func (r *ImagePolicyReconciler) policiesOfRepository(ctx context.Context, o client.Object) []reconcile.Request {
+	var list imagev1.ImagePolicyList
+	if err := r.Client.List(ctx, &list, client.MatchingFields{repositoryRefIndex: o.GetNamespace() + "/" + o.GetName()}); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "listing policies of a repository")
+		return nil
+	}
+	reqs := make([]reconcile.Request, len(list.Items))
+	for i, p := range list.Items {
+		reqs[i] = reconcile.Request{NamespacedName: types.NamespacedName{Namespace: p.Namespace, Name: p.Name}}
+	}
+	return reqs
+}
+
+// revisionChanged passes an ImageRepository update that changes the stored tag revision.
+type revisionChanged struct {
+	predicate.Funcs
+}
+
+// Create passes nothing: a new repository has no tags yet.
+func (revisionChanged) Create(event.CreateEvent) bool { return false }
+
+// Delete passes, so that the policies notice the repository is gone.
+func (revisionChanged) Delete(event.DeleteEvent) bool { return true }
+
+// Update passes when lastScanResult.revision changed.
+func (revisionChanged) Update(e event.UpdateEvent) bool {
+	oldRepo, ok1 := e.ObjectOld.(*imagev1.ImageRepository)
+	newRepo, ok2 := e.ObjectNew.(*imagev1.ImageRepository)
+	return ok1 && ok2 && revision(oldRepo) != revision(newRepo)
+}
+
+func revision(repo *imagev1.ImageRepository) string {
+	if repo.Status.LastScanResult == nil {
+		return ""
+	}
+	return repo.Status.LastScanResult.Revision
+}
+
+// Reconcile evaluates one ImagePolicy.
+func (r *ImagePolicyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	k := &kind[*imagev1.ImagePolicy]{
+		client:    r.Client,
+		events:    r.Events,
+		newObject: func() *imagev1.ImagePolicy { return &imagev1.ImagePolicy{} },
+		steps: func(obj *imagev1.ImagePolicy) []reconcileFunc {
+			s := &policyRun{r: r, obj: obj}
+			return []reconcileFunc{s.configure, s.repository, s.selectTag, s.reflectDigest, s.record}
+		},
+		finalize: func(context.Context, *imagev1.ImagePolicy) error { return nil },
+	}
+	return k.reconcile(ctx, req)
+}
+
+// policyRun is one reconciliation of an ImagePolicy.
+type policyRun struct {
+	r    *ImagePolicyReconciler
+	obj  *imagev1.ImagePolicy
+	sel  adapt.Selection
+	repo *imagev1.ImageRepository
+	tags *store.Tags
+	res  policy.Result
+	ref  imagev1.ImageRef
+}
+
+// configure builds the policy from the spec.
+func (s *policyRun) configure(context.Context) (time.Duration, error) {
+	sel, err := adapt.Policy(s.obj)
+	if err != nil {
+		return 0, stall(imagev1.InvalidPolicyReason, err)
+	}
+	s.sel = sel
+	return 0, nil
+}
+
+// repository gets the ImageRepository, checks access to it and reads its tags.
+func (s *policyRun) repository(ctx context.Context) (time.Duration, error) {
+	ref := s.sel.Repository
+	if err := s.r.Tenancy.checkCrossNamespace(s.obj.Namespace, ref.Namespace); err != nil {
+		return 0, stall(imagev1.AccessDeniedReason, err)
+	}
+	var repo imagev1.ImageRepository
+	err := s.r.Client.Get(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, &repo)
+	if apierrors.IsNotFound(err) {
+		return 0, wait(imagev1.DependencyNotReadyReason, s.r.DependencyRequeue,
+			fmt.Errorf("ImageRepository %s not found", ref))
+	}
+	if err != nil {
+		return 0, fmtErr("reading ImageRepository "+ref.String(), err)
+	}
+	if err := s.r.Tenancy.checkAccess(ctx, s.r.APIReader, repo.Spec.AccessFrom, s.obj.Namespace, ref.Namespace); err != nil {
+		if errors.Is(err, adapt.ErrAccessDenied) {
+			return 0, stall(imagev1.AccessDeniedReason, fmt.Errorf("ImageRepository %s: %w", ref, err))
+		}
+		return 0, err
+	}
+	tags, err := s.r.Store.Get(ctx, store.Key{Namespace: ref.Namespace, Name: ref.Name})
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, wait(imagev1.DependencyNotReadyReason, s.r.DependencyRequeue,
+			fmt.Errorf("ImageRepository %s has not been scanned yet", ref))
+	}
+	if err != nil {
+		return 0, fmtErr("reading tags of "+ref.String(), err)
+	}
+	s.repo, s.tags = &repo, tags
+	return 0, nil
+}
+
+// selectTag applies minAge, the policy and the platforms check.
+func (s *policyRun) selectTag(ctx context.Context) (time.Duration, error) {
+	cutoff := s.r.Now().Add(-s.sel.MinAge)
+	var candidates, young []string
+	for tag, seen := range s.tags.All() {
+		if s.sel.MinAge > 0 && seen.After(cutoff) {
+			young = append(young, tag)
+			continue
+		}
+		candidates = append(candidates, tag)
+	}
+	res, noPlatform, err := s.withPlatforms(ctx, candidates)
+	expl := explanation(res.Explanation, s.tags.Len(), young, noPlatform)
+	s.obj.Status.Explanation = &expl
+	var requeue time.Duration
+	if len(young) > 0 {
+		requeue = s.sel.MinAge
+	}
+	if errors.Is(err, policy.ErrNoMatch) {
+		return 0, wait(imagev1.NoMatchingTagReason, shortest(requeue, s.r.DependencyRequeue), err)
+	}
+	if err != nil {
+		return 0, err
+	}
+	s.res = res
+	s.ref = imagev1.ImageRef{Name: s.repo.Spec.Image, Tag: res.Tag}
+	return requeue, nil
+}
+
+// withPlatforms selects a tag; with platforms, a winner whose index lacks one of them is
+// dropped and the selection repeated.
+func (s *policyRun) withPlatforms(ctx context.Context, tags []string) (policy.Result, []string, error) {
+	var dropped []string
+	for range maxPlatformChecks {
+		res, err := s.sel.Policy.Select(tags)
+		if err != nil || len(s.sel.Platforms) == 0 {
+			return res, dropped, err
+		}
+		sc, scan, err := repositoryScanner(ctx, s.r.APIReader, s.r.Scanner, s.r.Tenancy, s.repo)
+		if err != nil {
+			return res, dropped, err
+		}
+		missing, err := sc.MissingPlatforms(ctx, scan.Image, res.Tag, s.sel.Platforms...)
+		if err != nil {
+			return res, dropped, fmt.Errorf("checking platforms of %s:%s: %w", scan.Image, res.Tag, err)
+		}
+		if len(missing) == 0 {
+			return res, dropped, nil
+		}
+		dropped = append(dropped, res.Tag)
+		tags = slices.DeleteFunc(tags, func(t string) bool { return t == res.Tag })
+	}
+	return policy.Result{}, dropped, fmt.Errorf("%w: the %d latest tags lack a platform of %v",
+		policy.ErrNoMatch, len(dropped), s.sel.Platforms)
+}
+
+// reflectDigest looks up the chosen tag's digest as spec.digestReflectionPolicy says.
+func (s *policyRun) reflectDigest(ctx context.Context) (time.Duration, error) {
+	prev := s.obj.Status.LatestRef
+	switch s.sel.DigestReflection {
+	case imagev1.ReflectAlways:
+	case imagev1.ReflectIfNotPresent:
+		if prev != nil && prev.Name == s.ref.Name && prev.Tag == s.ref.Tag && prev.Digest != "" {
+			s.ref.Digest = prev.Digest
+			return 0, nil
+		}
+	default:
+		return 0, nil
+	}
+	sc, scan, err := repositoryScanner(ctx, s.r.APIReader, s.r.Scanner, s.r.Tenancy, s.repo)
+	if err != nil {
+		return 0, err
+	}
+	d, err := sc.Digest(ctx, scan.Image, s.ref.Tag)
+	if err != nil {
+		return 0, fmt.Errorf("resolving digest of %s:%s: %w", scan.Image, s.ref.Tag, err)
+	}
+	s.ref.Digest = d
+	return s.sel.Interval, nil
+}
+
+// record writes the choice into the status.
+func (s *policyRun) record(context.Context) (time.Duration, error) {
+	st := &s.obj.Status
+	if st.LatestRef != nil && *st.LatestRef != s.ref {
+		st.ObservedPreviousRef = st.LatestRef
+	}
+	st.LatestRef = &s.ref
+	markReady(&st.Conditions, s.obj.Generation, resolvedMessage(s.ref, st.ObservedPreviousRef))
+	return 0, nil
+}
+
+// resolvedMessage is Flux's Ready message for a policy.
+func resolvedMessage(ref imagev1.ImageRef, prev *imagev1.ImageRef) string {
+	msg := fmt.Sprintf("Latest image tag for %s resolved to %s", ref.Name, ref.Tag)
+	if ref.Digest != "" {
+		msg += " with digest " + ref.Digest
+	}
+	if prev != nil && *prev != ref {
+		msg += fmt.Sprintf(" (previously %s)", prev.String())
+	}
+	return msg
+}
+
+// Reasons tags are dropped before or after the policy, in an explanation.
+const (
+	reasonTooYoung        = "first seen less than minAge ago"
+	reasonMissingPlatform = "missing a required platform"
+)
+
+// explanation converts the policy's explanation to the API's, adding the tags dropped for
+// minAge and platforms.
+func explanation(e policy.Explanation, total int, young, noPlatform []string) imagev1.Explanation {
+	out := imagev1.Explanation{Message: e.String(), TagCount: total, CandidateCount: e.Parsed}
+	if e.Winner != "" {
+		out.Candidates = []imagev1.Candidate{{Tag: e.Winner, Value: e.Value}}
+	}
+	out.Dropped = appendDropped(out.Dropped, reasonTooYoung, young)
+	for _, rej := range e.Rejected {
+		out.Dropped = append(out.Dropped, imagev1.DroppedTags{Reason: rej.Reason, Count: rej.Count, Examples: rej.Tags})
+	}
+	out.Dropped = appendDropped(out.Dropped, reasonMissingPlatform, noPlatform)
+	return out
+}
+
+// appendDropped adds a dropped-tags entry when tags is not empty.
+func appendDropped(d []imagev1.DroppedTags, reason string, tags []string) []imagev1.DroppedTags {
+	if len(tags) == 0 {
+		return d
+	}
+	return append(d, imagev1.DroppedTags{Reason: reason, Count: len(tags), Examples: tags[:min(len(tags), policy.MaxExamples)]})
+}
