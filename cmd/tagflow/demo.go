@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 
+	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
 
 	"github.com/tagflow/tagflow/internal/demo"
@@ -25,7 +26,12 @@ against them and print the commit tagflow made. Nothing leaves the machine and n
 is needed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDemo(cmd.Context(), cmd.OutOrStdout(), opts)
+			ctx := cmd.Context()
+			if f := cmd.Flag("log-level"); f != nil && !f.Changed {
+				// The demo's output says what happened; logs only when asked for.
+				ctx = logr.NewContext(ctx, logr.Discard())
+			}
+			return runDemo(ctx, cmd.OutOrStdout(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.dir, "dir", "", "keep the demo's repository, configuration and state here (default: a temporary directory, removed)")

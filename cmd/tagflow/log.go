@@ -49,7 +49,7 @@ func newLogger(w io.Writer, opts logOptions) (logr.Logger, error) {
 	if !ok {
 		return logr.Discard(), usageErrorf("--log-level must be error, warn, info, debug or trace, not %q", opts.level)
 	}
-	hopts := &slog.HandlerOptions{Level: level}
+	hopts := &slog.HandlerOptions{Level: level, ReplaceAttr: levelNames}
 	var h slog.Handler
 	switch strings.ToLower(opts.format) {
 	case "text":
@@ -60,4 +60,21 @@ func newLogger(w io.Writer, opts logOptions) (logr.Logger, error) {
 		return logr.Discard(), usageErrorf("--log-format must be text or json, not %q", opts.format)
 	}
 	return logr.FromSlogHandler(h), nil
+}
+
+// levelNames prints logr's V levels (slog levels -1, -2, ...) as DEBUG down to -4 and TRACE
+// below, instead of slog's "DEBUG+3".
+func levelNames(_ []string, a slog.Attr) slog.Attr {
+	if a.Key != slog.LevelKey {
+		return a
+	}
+	l, ok := a.Value.Any().(slog.Level)
+	switch {
+	case !ok || l >= slog.LevelInfo:
+		return a
+	case l >= slog.LevelDebug:
+		return slog.String(slog.LevelKey, "DEBUG")
+	default:
+		return slog.String(slog.LevelKey, "TRACE")
+	}
 }

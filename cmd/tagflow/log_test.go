@@ -22,8 +22,8 @@ func TestNewLogger(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
 		t.Fatalf("log output is not one JSON record: %v\n%s", err, buf.String())
 	}
-	if rec["msg"] != "scanned" || rec["repository"] != "apps/web" {
-		t.Errorf("log record = %v, want msg scanned and repository apps/web", rec)
+	if rec["msg"] != "scanned" || rec["repository"] != "apps/web" || rec["level"] != "DEBUG" {
+		t.Errorf("log record = %v, want level DEBUG, msg scanned and repository apps/web", rec)
 	}
 }
 
