@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -223,7 +226,8 @@ func TestEndToEnd(t *testing.T) {
 // testSIGTERM starts the daemon, waits for its first commit, stops it with SIGTERM and
 // expects a clean exit and a state that a following run agrees with.
 func testSIGTERM(t *testing.T, e *e2e) {
-	cmd := exec.Command(e.bin, "run", "-f", e.cfgDir, "--state-dir", e.stateDir, "--listen", "127.0.0.1:0")
+	addr := freeAddr(t)
+	cmd := exec.Command(e.bin, "run", "-f", e.cfgDir, "--state-dir", e.stateDir, "--listen", addr)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -237,6 +241,7 @@ func testSIGTERM(t *testing.T, e *e2e) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	checkEndpoints(t, "http://"+addr)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -335,5 +340,61 @@ func testKilledAtRandom(t *testing.T, e *e2e) {
 			t.Errorf("killed after %v, then rerun: main has %d commits, want %d", delay, n, commits)
 		}
 		e.checkConsistent(t, tag)
+	}
+}
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// checkEndpoints reads the daemon's endpoints once it is ready.
+func checkEndpoints(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz never answered 200 (last error %v)", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`tagflow_automation_commits_total{name="fleet",namespace="default"} 1`,
+		`tagflow_policy_git_behind{name="app",namespace="default"} 0`,
+		`tagflow_repository_tags{name="app",namespace="default"} 2`,
+		"go_goroutines",
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	var out strings.Builder
+	if err := get(t.Context(), &out, getOptions{kind: "policies", server: base, output: "table"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "/app:1.1.0") {
+		t.Errorf("tagflow get policies against the daemon:\n%s", out.String())
 	}
 }
