@@ -37,8 +37,8 @@ const DefaultDependencyRequeue = 30 * time.Second
 // gives up; each check is a registry request.
 const maxPlatformChecks = 10
 
-// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagepolicies,verbs=get;list;watch;update;patch
-// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagepolicies/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagepolicies,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagepolicies/status,verbs=get;patch
 // +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagepolicies/finalizers,verbs=update
 // +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagerepositories,verbs=get;list;watch
 

@@ -25,8 +25,8 @@ import (
 // latestTagsCount is how many tags lastScanResult.latestTags lists, as in Flux.
 const latestTagsCount = 10
 
-// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagerepositories,verbs=get;list;watch;update;patch
-// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagerepositories/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagerepositories,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagerepositories/status,verbs=get;patch
 // +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagerepositories/finalizers,verbs=update
 // +kubebuilder:rbac:groups="",resources=secrets;serviceaccounts;namespaces,verbs=get
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch

@@ -34,8 +34,8 @@ import (
 // changes before it runs, so that policies changing together make one commit.
 const DefaultDebounce = 5 * time.Second
 
-// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imageupdateautomations,verbs=get;list;watch;update;patch
-// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imageupdateautomations/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imageupdateautomations,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=image.tagflow.dev,resources=imageupdateautomations/status,verbs=get;patch
 // +kubebuilder:rbac:groups=image.tagflow.dev,resources=imageupdateautomations/finalizers,verbs=update
 // +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagepolicies,verbs=get;list;watch
 // +kubebuilder:rbac:groups=source.toolkit.fluxcd.io,resources=gitrepositories,verbs=get
