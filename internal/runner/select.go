@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -15,10 +14,6 @@ import (
 	"github.com/tagflow/tagflow/policy"
 	"github.com/tagflow/tagflow/scanner/store"
 )
-
-// maxPlatformChecks bounds how many winners are checked for platforms before the policy
-// gives up; each check is a registry request.
-const maxPlatformChecks = 10
 
 // Reasons tags are dropped before or after the policy, in an explanation.
 const (
@@ -121,30 +116,19 @@ func (r *Runner) oldEnough(tags *store.Tags, minAge time.Duration) (keep, young 
 	return keep, young
 }
 
-// selectWithPlatforms selects a tag; with platforms, a winner whose index lacks one of them
-// is dropped and the selection repeated.
+// selectWithPlatforms selects a tag, passing over winners that lack a required platform
+// (adapt's re-selection, shared with the controller and plan).
 func (r *Runner) selectWithPlatforms(ctx context.Context, repo *v1alpha1.ImageRepository, sel adapt.Selection, tags []string) (policy.Result, []string, error) {
-	var dropped []string
-	for range maxPlatformChecks {
-		res, err := sel.Policy.Select(tags)
-		if err != nil || len(sel.Platforms) == 0 {
-			return res, dropped, err
-		}
-		s, sc, err := r.repositoryScanner(repo)
-		if err != nil {
-			return res, dropped, err
-		}
-		missing, err := s.MissingPlatforms(ctx, sc.Image, res.Tag, sel.Platforms...)
-		if err != nil {
-			return res, dropped, fmt.Errorf("checking platforms of %s:%s: %w", sc.Image, res.Tag, err)
-		}
-		if len(missing) == 0 {
-			return res, dropped, nil
-		}
-		dropped = append(dropped, res.Tag)
-		tags = slices.DeleteFunc(tags, func(t string) bool { return t == res.Tag })
+	if len(sel.Platforms) == 0 {
+		return sel.SelectWithPlatforms(ctx, tags, nil)
 	}
-	return policy.Result{}, dropped, fmt.Errorf("%w: the %d latest tags lack a platform of %v", policy.ErrNoMatch, len(dropped), sel.Platforms)
+	s, sc, err := r.repositoryScanner(repo)
+	if err != nil {
+		return policy.Result{}, nil, err
+	}
+	return sel.SelectWithPlatforms(ctx, tags, func(ctx context.Context, tag string, want ...string) ([]string, error) {
+		return s.MissingPlatforms(ctx, sc.Image, tag, want...)
+	})
 }
 
 // digest returns the digest to record for ref under the reflection policy.
