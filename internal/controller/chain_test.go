@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	sourcev1 "github.com/fluxcd/source-controller/api/v1"
 	fluxmeta "github.com/fluxcd/pkg/apis/meta"
+	sourcev1 "github.com/fluxcd/source-controller/api/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
@@ -48,7 +48,7 @@ func newChain(ns, image string) *chain {
 	c := &chain{ns: ns, image: image}
 	c.repo = &imagev1.ImageRepository{
 		ObjectMeta: metav1.ObjectMeta{Name: "app", Namespace: ns},
-		Spec: imagev1.ImageRepositorySpec{Image: image, Interval: metav1.Duration{Duration: 2 * time.Second}},
+		Spec:       imagev1.ImageRepositorySpec{Image: image, Interval: metav1.Duration{Duration: 2 * time.Second}},
 	}
 	c.policy = &imagev1.ImagePolicy{
 		ObjectMeta: metav1.ObjectMeta{Name: "app", Namespace: ns},
@@ -197,4 +197,34 @@ func checkDeletion(t *testing.T, c *chain) {
 	if _, err := os.Stat(cache); !os.IsNotExist(err) {
 		t.Errorf("clone cache after deletion: %v, want it gone", err)
 	}
+}
+
+// TestChainSSH runs the whole chain against a TLS registry with basic auth (credentials
+// and CA from Secrets) and an inline git.url over SSH with a key and known_hosts.
+func TestChainSSH(t *testing.T) {
+	needEnv(t)
+	ns := namespace(t, nil)
+	reg := registry.Start(t, registry.TLSAuth)
+	reg.PushTags(t, "team/app", "1.0.0", "1.3.0")
+	git := gitserver.Start(t, gitserver.Options{SSH: true})
+	image := reg.Ref("team/app")
+	git.CreateRepo(t, "app", map[string]string{"deploy/app.yaml": deployment(image, "1.0.0", ns)}, "main")
+	initial := git.Head(t, "app", "main")
+
+	create(t, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "pull", Namespace: ns},
+		Type: corev1.SecretTypeDockerConfigJson,
+		Data: map[string][]byte{corev1.DockerConfigJsonKey: reg.DockerConfigJSON()}})
+	create(t, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "ca", Namespace: ns},
+		Data: map[string][]byte{"ca.crt": reg.CAPEM}})
+	create(t, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "ssh", Namespace: ns},
+		Data: map[string][]byte{"identity": git.ClientKeyPEM, "known_hosts": git.KnownHosts}})
+	c := newChain(ns, image)
+	c.repo.Spec.SecretRef = &imagev1.LocalObjectReference{Name: "pull"}
+	c.repo.Spec.CertSecretRef = &imagev1.LocalObjectReference{Name: "ca"}
+	c.auto.Spec.GitSpec.URL = git.SSHURL("app")
+	c.auto.Spec.GitSpec.SecretRef = &imagev1.LocalObjectReference{Name: "ssh"}
+	c.create(t)
+
+	c.waitPushed(t, git, "1.3.0", initial)
+	c.checkAllReady(t)
 }

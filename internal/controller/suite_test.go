@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -36,6 +37,7 @@ import (
 // namespaces of its own.
 var (
 	k8s        client.Client
+	restCfg    *rest.Config
 	tagStore   *store.Store
 	storageDir string
 	nsCounter  atomic.Int64
@@ -121,6 +123,7 @@ func startManager(ctx context.Context, env *envtest.Environment) (<-chan struct{
 	if k8s, err = client.New(env.Config, client.Options{Scheme: scheme}); err != nil {
 		return nil, err
 	}
+	restCfg = env.Config
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
