@@ -125,7 +125,7 @@ func (r *Runner) prepare(auto *v1alpha1.ImageUpdateAutomation) (automation, erro
 	if err != nil {
 		return automation{}, err
 	}
-	pols, err := r.selectedPolicies(auto)
+	pols, err := r.set.PoliciesFor(auto)
 	if err != nil {
 		return automation{}, err
 	}
@@ -141,22 +141,6 @@ func (r *Runner) prepare(auto *v1alpha1.ImageUpdateAutomation) (automation, erro
 	return a, nil
 }
 
-// selectedPolicies returns the ImagePolicies of the automation's namespace that its
-// policySelector selects.
-func (r *Runner) selectedPolicies(auto *v1alpha1.ImageUpdateAutomation) ([]*v1alpha1.ImagePolicy, error) {
-	sel, err := adapt.PolicySelector(auto)
-	if err != nil {
-		return nil, err
-	}
-	var out []*v1alpha1.ImagePolicy
-	for _, p := range r.set.Policies {
-		if p.Namespace == auto.Namespace && sel.Matches(labels.Set(p.Labels)) {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
 // gitRepo returns the automation's Git repository, built once per runner.
 func (r *Runner) gitRepo(auto *v1alpha1.ImageUpdateAutomation) (*gitrepo.Repo, adapt.Git, error) {
 	k := key(auto.Namespace, auto.Name)
@@ -165,18 +149,7 @@ func (r *Runner) gitRepo(auto *v1alpha1.ImageUpdateAutomation) (*gitrepo.Repo, a
 	if repo, ok := r.gitRepos[k]; ok {
 		return repo.repo, repo.git, nil
 	}
-	src, err := r.gitSource(auto)
-	if err != nil {
-		return nil, adapt.Git{}, err
-	}
-	var signing map[string][]byte
-	if auto.Spec.GitSpec != nil && auto.Spec.GitSpec.Commit.SigningKey != nil {
-		ref := auto.Spec.GitSpec.Commit.SigningKey.SecretRef
-		if signing, err = r.secretData(auto.Namespace, &ref); err != nil {
-			return nil, adapt.Git{}, err
-		}
-	}
-	git, err := adapt.Automation(auto, src, signing)
+	git, err := r.set.GitFor(auto)
 	if err != nil {
 		return nil, git, err
 	}
@@ -190,35 +163,6 @@ func (r *Runner) gitRepo(auto *v1alpha1.ImageUpdateAutomation) (*gitrepo.Repo, a
 	}
 	r.gitRepos[k] = preparedRepo{repo: repo, git: git}
 	return repo, git, nil
-}
-
-// gitSource returns the repository the automation writes to: its inline spec.git.url or
-// the GitRepository named by spec.sourceRef.
-func (r *Runner) gitSource(auto *v1alpha1.ImageUpdateAutomation) (adapt.GitSource, error) {
-	if g := auto.Spec.GitSpec; g != nil && g.URL != "" {
-		secret, err := r.secretData(auto.Namespace, g.SecretRef)
-		return adapt.InlineSource(auto, secret), err
-	}
-	if auto.Spec.SourceRef == nil {
-		return adapt.GitSource{}, &adapt.FieldError{Field: "spec.sourceRef", Err: errors.New("either spec.sourceRef or spec.git.url is required")}
-	}
-	ns := auto.Spec.SourceRef.Namespace
-	if ns == "" {
-		ns = auto.Namespace
-	}
-	gr, ok := r.set.GitRepository(ns, auto.Spec.SourceRef.Name)
-	if !ok {
-		return adapt.GitSource{}, &adapt.FieldError{Field: "spec.sourceRef", Err: fmt.Errorf("GitRepository %s/%s not found", ns, auto.Spec.SourceRef.Name)}
-	}
-	secret, err := r.secretData(ns, gr.Spec.SecretRef)
-	src := adapt.GitSource{Field: "spec.sourceRef", URL: gr.Spec.URL, Secret: secret}
-	if gr.Spec.Timeout != nil {
-		src.Timeout = gr.Spec.Timeout.Duration
-	}
-	if ref := gr.Spec.Reference; ref != nil {
-		src.Ref = &v1alpha1.GitRepositoryRef{Branch: ref.Branch, Tag: ref.Tag, SemVer: ref.SemVer, Name: ref.Name, Commit: ref.Commit}
-	}
-	return src, err
 }
 
 // sourceRevision is Flux's observedSourceRevision: branch@sha1:commit.

@@ -108,21 +108,6 @@ func policyRepository(p *v1alpha1.ImagePolicy) (string, string) {
 	return ns, p.Spec.ImageRepositoryRef.Name
 }
 
-// secretData returns the data of the Secret namespace/name, or nil when ref is nil.
-func (r *Runner) secretData(namespace string, ref *v1alpha1.LocalObjectReference) (map[string][]byte, error) {
-	if ref == nil {
-		return nil, nil
-	}
-	s, ok := r.set.Secret(namespace, ref.Name)
-	if !ok {
-		return nil, fmt.Errorf("secret %s/%s not found", namespace, ref.Name)
-	}
-	if s.Data == nil {
-		return map[string][]byte{}, nil
-	}
-	return s.Data, nil
-}
-
 // preparedRepo is an automation's Git repository with the settings it was built from.
 type preparedRepo struct {
 	repo *gitrepo.Repo

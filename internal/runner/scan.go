@@ -34,19 +34,7 @@ type outcome struct {
 
 // repositoryScanner derives the scanner of an ImageRepository from the root scanner.
 func (r *Runner) repositoryScanner(repo *v1alpha1.ImageRepository) (*scanner.Scanner, adapt.Scan, error) {
-	var secrets adapt.RepositorySecrets
-	var errs []error
-	var err error
-	secrets.Pull, err = r.secretData(repo.Namespace, repo.Spec.SecretRef)
-	errs = append(errs, err)
-	secrets.Cert, err = r.secretData(repo.Namespace, repo.Spec.CertSecretRef)
-	errs = append(errs, err)
-	secrets.Proxy, err = r.secretData(repo.Namespace, repo.Spec.ProxySecretRef)
-	errs = append(errs, err)
-	if err := errors.Join(errs...); err != nil {
-		return nil, adapt.Scan{}, err
-	}
-	sc, err := adapt.Repository(repo, secrets)
+	sc, err := r.set.ScanFor(repo)
 	if err != nil {
 		return nil, sc, err
 	}

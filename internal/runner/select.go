@@ -85,14 +85,11 @@ func (r *Runner) choose(ctx context.Context, pol *v1alpha1.ImagePolicy, st *v1al
 
 // policyTags returns the policy's repository and its stored tags.
 func (r *Runner) policyTags(ctx context.Context, pol *v1alpha1.ImagePolicy) (*v1alpha1.ImageRepository, *store.Tags, error) {
-	ns, name := policyRepository(pol)
-	repo, ok := r.set.Repository(ns, name)
-	if !ok {
-		return nil, nil, fmt.Errorf("%w: ImageRepository %s/%s not found", errDependencyNotReady, ns, name)
-	}
-	if err := adapt.CheckAccess(repo.Spec.AccessFrom, pol.Namespace, r.set.NamespaceLabels(pol.Namespace), ns); err != nil {
+	repo, err := r.set.RepositoryFor(pol)
+	if err != nil {
 		return nil, nil, err
 	}
+	ns, name := repo.Namespace, repo.Name
 	tags, err := r.store.Get(ctx, store.Key{Namespace: ns, Name: name})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, fmt.Errorf("%w: ImageRepository %s/%s has not been scanned", errDependencyNotReady, ns, name)
