@@ -2,6 +2,7 @@ package controller
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -10,8 +11,10 @@ import (
 	fluxmeta "github.com/fluxcd/pkg/apis/meta"
 	sourcev1 "github.com/fluxcd/source-controller/api/v1"
 	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	imagev1 "github.com/tagflow/tagflow/api/v1alpha1"
 	"github.com/tagflow/tagflow/internal/testenv/gitserver"
@@ -167,7 +170,26 @@ func TestChainHTTP(t *testing.T) {
 		return p != nil && p.Tag == "1.1.0", describe(c.policy)
 	})
 
+	checkPushEvent(t, c)
 	checkDeletion(t, c)
+}
+
+// checkPushEvent checks that the automation recorded an event for its push.
+func checkPushEvent(t *testing.T, c *chain) {
+	t.Helper()
+	waitFor(t, "a push event", func() (bool, string) {
+		var list eventsv1.EventList
+		if err := k8s.List(t.Context(), &list, client.InNamespace(c.ns)); err != nil {
+			return false, err.Error()
+		}
+		for _, e := range list.Items {
+			if e.Regarding.Kind == imagev1.ImageUpdateAutomationKind && e.Reason == imagev1.SucceededReason &&
+				strings.HasPrefix(e.Note, "pushed commit") {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("%d events, none for the push", len(list.Items))
+	})
 }
 
 // checkDeletion deletes the chain and checks that the stored tags and the clone cache are

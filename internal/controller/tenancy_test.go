@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 
@@ -183,4 +184,30 @@ func TestSuspend(t *testing.T) {
 		t.Errorf("lastScanResult %+v", repo.Status.LastScanResult)
 	}
 	checkKstatus(t, repo, imagev1.ImageRepositoryKind, status.CurrentStatus)
+}
+
+// TestServiceAccountPullSecret: without spec.secretRef, the image pull secret of the
+// repository's service account authenticates the scan.
+func TestServiceAccountPullSecret(t *testing.T) {
+	needEnv(t)
+	reg := registry.Start(t, registry.TLSAuth)
+	reg.PushTags(t, "team/app", "1.0.0", "1.0.1")
+	ns := namespace(t, nil)
+	create(t, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "pull", Namespace: ns},
+		Type: corev1.SecretTypeDockerConfigJson,
+		Data: map[string][]byte{corev1.DockerConfigJsonKey: reg.DockerConfigJSON()}})
+	create(t, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "ca", Namespace: ns},
+		Data: map[string][]byte{"ca.crt": reg.CAPEM}})
+	create(t, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "scanner", Namespace: ns},
+		ImagePullSecrets: []corev1.LocalObjectReference{{Name: "pull"}}})
+	repo := &imagev1.ImageRepository{
+		ObjectMeta: metav1.ObjectMeta{Name: "app", Namespace: ns},
+		Spec: imagev1.ImageRepositorySpec{Image: reg.Ref("team/app"), ServiceAccountName: "scanner",
+			CertSecretRef: &imagev1.LocalObjectReference{Name: "ca"}, Interval: metav1.Duration{Duration: time.Minute}},
+	}
+	create(t, repo)
+	waitCondition(t, repo, imagev1.ReadyCondition, metav1.ConditionTrue, imagev1.SucceededReason)
+	if repo.Status.LastScanResult.TagCount != 2 {
+		t.Errorf("lastScanResult %+v", repo.Status.LastScanResult)
+	}
 }
