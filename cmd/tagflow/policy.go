@@ -14,16 +14,16 @@ import (
 	"github.com/tagflow/tagflow/policy"
 )
 
-// listTags lists the tags of image in its registry for `tagflow policy test IMAGE`.
-// scan.go sets it to list through the scanner; while it is nil, IMAGE is an error that
-// points to --tags-file.
-var listTags func(ctx context.Context, image string) ([]string, error)
+// listTags lists the tags of image in its registry for `tagflow policy test IMAGE`;
+// tests replace it.
+var listTags = listRegistryTags
 
 // policyTestOptions are the inputs of `tagflow policy test`, validated.
 type policyTestOptions struct {
 	spec     policy.Spec
 	tagsFile string // "-" for stdin; "" when image is set
 	image    string
+	registry registryFlags
 	json     bool
 }
 
@@ -40,6 +40,7 @@ func newPolicyCmd() *cobra.Command {
 // policyTestFlags are the raw flag values of `tagflow policy test`.
 type policyTestFlags struct {
 	semver, alphabetical, numerical, pattern, extract, tagsFile, output string
+	registry                                                            registryFlags
 }
 
 func newPolicyTestCmd() *cobra.Command {
@@ -71,6 +72,7 @@ Exit status: 0 when a tag was chosen, 1 when none matched, 2 for invalid argumen
 	f.StringVar(&fl.extract, "filter-extract", "", "order by this expansion of the pattern's groups ($1, $name)")
 	f.StringVar(&fl.tagsFile, "tags-file", "", `read the tags from this file, one per line ("-" for stdin)`)
 	f.StringVarP(&fl.output, "output", "o", "text", "output format: text or json")
+	addRegistryFlags(f, &fl.registry)
 	return cmd
 }
 
@@ -103,6 +105,7 @@ func policyTestOptionsFrom(cmd *cobra.Command, args []string, fl policyTestFlags
 	opts.tagsFile, opts.json = fl.tagsFile, fl.output == "json"
 	if len(args) == 1 {
 		opts.image = args[0]
+		opts.registry = fl.registry
 	}
 	switch {
 	case changed("semver"):
@@ -149,14 +152,7 @@ func policyTest(ctx context.Context, stdout, stderr io.Writer, stdin io.Reader, 
 // loadTags reads the tags file, or lists the image's tags.
 func loadTags(ctx context.Context, stdin io.Reader, opts policyTestOptions) ([]string, error) {
 	if opts.image != "" {
-		if listTags == nil {
-			return nil, fmt.Errorf("listing tags of %s: this build cannot reach registries yet; use --tags-file", opts.image)
-		}
-		tags, err := listTags(ctx, opts.image)
-		if err != nil {
-			return nil, fmt.Errorf("listing tags of %s: %w", opts.image, err)
-		}
-		return tags, nil
+		return listTags(ctx, opts.image, opts.registry) // its errors say "listing tags of IMAGE"
 	}
 	if opts.tagsFile == "-" {
 		tags, err := readTags(stdin)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,27 +138,23 @@ func TestPolicyTestImage(t *testing.T) {
 	orig := listTags
 	t.Cleanup(func() { listTags = orig })
 
-	listTags = nil
-	err := policyTest(t.Context(), &bytes.Buffer{}, &bytes.Buffer{}, nil, policyTestOptions{spec: policy.Spec{SemVer: &policy.SemVerSpec{Range: "*"}}, image: "ghcr.io/org/app"})
-	if err == nil || !strings.Contains(err.Error(), "use --tags-file") {
-		t.Errorf("policyTest without a scanner: %v, want an error that points to --tags-file", err)
-	}
-	if _, _, code := runTagflow(t, "", "policy", "test", "--semver", "*", "ghcr.io/org/app"); code != 1 {
-		t.Errorf("exit status %d without a scanner, want 1", code)
-	}
-
-	listTags = func(_ context.Context, image string) ([]string, error) {
+	listTags = func(_ context.Context, image string, reg registryFlags) ([]string, error) {
 		if image != "ghcr.io/org/app" {
 			return nil, errors.New("unexpected image " + image)
 		}
+		if !reg.insecure || reg.caFile != "ca.pem" {
+			return nil, fmt.Errorf("registry flags not passed on: %+v", reg)
+		}
 		return []string{"v1.0.0", "v1.1.0", "latest"}, nil
 	}
-	out, errOut, code := runTagflow(t, "", "policy", "test", "--semver", "1.x", "ghcr.io/org/app")
+	out, errOut, code := runTagflow(t, "", "policy", "test", "--semver", "1.x", "--insecure", "--ca-file", "ca.pem", "ghcr.io/org/app")
 	if code != 0 || !strings.HasPrefix(out, "v1.1.0\n") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and v1.1.0", code, out, errOut)
 	}
 
-	listTags = func(context.Context, string) ([]string, error) { return nil, errors.New("registry down") }
+	listTags = func(context.Context, string, registryFlags) ([]string, error) {
+		return nil, errors.New("registry down")
+	}
 	_, _, code = runTagflow(t, "", "policy", "test", "--semver", "1.x", "ghcr.io/org/app")
 	if code != 1 {
 		t.Errorf("exit status %d when listing fails, want 1", code)

@@ -9,38 +9,50 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/tagflow/tagflow/scanner"
 )
 
-func init() {
-	listTags = listRegistryTags // `tagflow policy test IMAGE` lists through the scanner
-}
-
-// listRegistryTags lists the tags of image as `tagflow scan IMAGE` does with its
-// defaults: anonymous, system CAs (SSL_CERT_FILE and SSL_CERT_DIR apply), HTTPS only, and
-// the default exclusion list.
-func listRegistryTags(ctx context.Context, image string) ([]string, error) {
-	s, err := newScanner(scanOptions{image: image}, nil)
+// listRegistryTags lists the tags of image as `tagflow scan IMAGE` does, with the
+// registry flags given (by default anonymous, system CAs, HTTPS only, and the default
+// exclusion list). `tagflow policy test IMAGE` uses it.
+func listRegistryTags(ctx context.Context, image string, reg registryFlags) ([]string, error) {
+	s, err := newScanner(scanOptions{image: image, registryFlags: reg}, nil)
 	if err != nil {
 		return nil, err
 	}
 	return s.List(ctx, image)
 }
 
-// scanOptions are the flags of `tagflow scan`.
-type scanOptions struct {
-	image      string
+// registryFlags are the flags that say how to reach a registry; `scan` and `policy test`
+// share them.
+type registryFlags struct {
 	secretFile string
 	insecure   bool
 	caFile     string
 	certFile   string
 	keyFile    string
-	tag        string
-	output     string
-	pageSize   int
-	exclude    []string
-	timeout    time.Duration
+}
+
+// addRegistryFlags binds the registry flags to f.
+func addRegistryFlags(f *pflag.FlagSet, r *registryFlags) {
+	f.StringVar(&r.secretFile, "secret-file", "", "docker config JSON with credentials (the .dockerconfigjson of a pull secret)")
+	f.BoolVar(&r.insecure, "insecure", false, "allow plain HTTP")
+	f.StringVar(&r.caFile, "ca-file", "", "PEM file of extra CA certificates to trust")
+	f.StringVar(&r.certFile, "cert-file", "", "PEM client certificate for mutual TLS (with --key-file)")
+	f.StringVar(&r.keyFile, "key-file", "", "PEM key of the client certificate")
+}
+
+// scanOptions are the flags of `tagflow scan`.
+type scanOptions struct {
+	registryFlags
+	image    string
+	tag      string
+	output   string
+	pageSize int
+	exclude  []string
+	timeout  time.Duration
 }
 
 func newScanCmd() *cobra.Command {
@@ -69,11 +81,7 @@ digest (the index digest for multi-platform images).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.secretFile, "secret-file", "", "docker config JSON with credentials (the .dockerconfigjson of a pull secret)")
-	f.BoolVar(&opts.insecure, "insecure", false, "allow plain HTTP")
-	f.StringVar(&opts.caFile, "ca-file", "", "PEM file of extra CA certificates to trust")
-	f.StringVar(&opts.certFile, "cert-file", "", "PEM client certificate for mutual TLS (with --key-file)")
-	f.StringVar(&opts.keyFile, "key-file", "", "PEM key of the client certificate")
+	addRegistryFlags(f, &opts.registryFlags)
 	f.StringVar(&opts.tag, "tag", "", "also resolve the digest of this tag")
 	f.StringVarP(&opts.output, "output", "o", "text", "output format: text (one tag per line) or json")
 	f.IntVar(&opts.pageSize, "page-size", scanner.DefaultPageSize, "tags asked for per request (some registries cap it, Quay at 100)")
@@ -144,7 +152,7 @@ func newScanner(opts scanOptions, stderr io.Writer) (*scanner.Scanner, error) {
 	if opts.timeout != 0 {
 		so = append(so, scanner.WithTimeout(opts.timeout))
 	}
-	fileOpts, err := scanFileOptions(opts)
+	fileOpts, err := scanFileOptions(opts.registryFlags)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +168,7 @@ func newScanner(opts scanOptions, stderr io.Writer) (*scanner.Scanner, error) {
 }
 
 // scanFileOptions reads the credential and certificate files named by the flags.
-func scanFileOptions(opts scanOptions) ([]scanner.Option, error) {
+func scanFileOptions(opts registryFlags) ([]scanner.Option, error) {
 	var so []scanner.Option
 	if opts.secretFile != "" {
 		data, err := os.ReadFile(opts.secretFile)

@@ -138,15 +138,22 @@ func runCLI(t *testing.T, env []string, args ...string) (string, error) {
 }
 
 // TestPolicyTestListsFromRegistry checks the wiring of listTags: `tagflow policy test
-// IMAGE` picks from the tags in the registry.
+// IMAGE` picks from the tags in the registry, reached with the same registry flags as scan.
 func TestPolicyTestListsFromRegistry(t *testing.T) {
-	srv := registry.Start(t, registry.TLS)
+	srv := registry.Start(t, registry.TLSAuth)
 	srv.PushTags(t, "app", "1.0.0", "1.2.0", "1.10.0", "2.0.0-rc.1", "1.10.0.sig")
-	out, err := runCLI(t, []string{"SSL_CERT_FILE=" + srv.CAFile}, "policy", "test", "--semver", ">=1.0.0", srv.Ref("app"))
+	secret := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(secret, srv.DockerConfigJSON(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCLI(t, nil, "policy", "test", "--semver", ">=1.0.0", "--ca-file", srv.CAFile, "--secret-file", secret, srv.Ref("app"))
 	if err != nil {
 		t.Fatalf("tagflow policy test: %v", err)
 	}
 	if first, _, _ := strings.Cut(out, "\n"); first != "1.10.0" {
 		t.Errorf("policy test chose %q, want 1.10.0; output:\n%s", first, out)
+	}
+	if _, err := runCLI(t, nil, "policy", "test", "--semver", ">=1.0.0", "--ca-file", srv.CAFile, srv.Ref("app")); err == nil {
+		t.Error("policy test without credentials succeeded against a registry that requires them")
 	}
 }
