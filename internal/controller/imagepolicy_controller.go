@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -113,7 +114,8 @@ func (r *ImagePolicyReconciler) policiesOfRepository(ctx context.Context, o clie
 	return reqs
 }
 
-// revisionChanged passes an ImageRepository update that changes the stored tag revision.
+// revisionChanged passes an ImageRepository update that changes the stored tag revision,
+// or its accessFrom (which may allow or deny a policy that was denied or allowed).
 type revisionChanged struct {
 	predicate.Funcs
 }
@@ -124,11 +126,12 @@ func (revisionChanged) Create(event.CreateEvent) bool { return false }
 // Delete passes, so that the policies notice the repository is gone.
 func (revisionChanged) Delete(event.DeleteEvent) bool { return true }
 
-// Update passes when lastScanResult.revision changed.
+// Update passes when lastScanResult.revision or spec.accessFrom changed.
 func (revisionChanged) Update(e event.UpdateEvent) bool {
 	oldRepo, ok1 := e.ObjectOld.(*imagev1.ImageRepository)
 	newRepo, ok2 := e.ObjectNew.(*imagev1.ImageRepository)
-	return ok1 && ok2 && revision(oldRepo) != revision(newRepo)
+	return ok1 && ok2 && (revision(oldRepo) != revision(newRepo) ||
+		!equality.Semantic.DeepEqual(oldRepo.Spec.AccessFrom, newRepo.Spec.AccessFrom))
 }
 
 func revision(repo *imagev1.ImageRepository) string {
