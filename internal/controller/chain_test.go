@@ -63,7 +63,8 @@ func newChain(ns, image string) *chain {
 	c.auto = &imagev1.ImageUpdateAutomation{
 		ObjectMeta: metav1.ObjectMeta{Name: "app", Namespace: ns},
 		Spec: imagev1.ImageUpdateAutomationSpec{
-			Interval: metav1.Duration{Duration: time.Minute},
+			// An hour: every run in the tests comes from a watch, not from the interval.
+			Interval: metav1.Duration{Duration: time.Hour},
 			GitSpec: &imagev1.GitSpec{
 				Checkout: &imagev1.GitCheckoutSpec{Reference: imagev1.GitRepositoryRef{Branch: "main"}},
 				Commit:   imagev1.CommitSpec{Author: imagev1.CommitUser{Name: "tagflow", Email: "tagflow@example.com"}},
@@ -84,12 +85,18 @@ func (c *chain) create(t *testing.T) {
 // head of main, and checks that the file changed by exactly the tag.
 func (c *chain) waitPushed(t *testing.T, srv *gitserver.Server, tag, before string) string {
 	t.Helper()
+	return c.waitPushedTo(t, srv, "main", tag, before)
+}
+
+// waitPushedTo is waitPushed on branch.
+func (c *chain) waitPushedTo(t *testing.T, srv *gitserver.Server, branch, tag, before string) string {
+	t.Helper()
 	var head string
 	waitFor(t, "a pushed commit with "+tag, func() (bool, string) {
 		if err := get(t, c.auto); err != nil {
 			return false, err.Error()
 		}
-		head = srv.Head(t, "app", "main")
+		head = srv.Head(t, "app", branch)
 		if head == before || c.auto.Status.LastPushCommit != head {
 			return false, "lastPushCommit " + c.auto.Status.LastPushCommit + ", head " + head + "; " + describe(c.auto)
 		}
@@ -138,11 +145,12 @@ func TestChainHTTP(t *testing.T) {
 
 	create(t, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "git", Namespace: ns},
 		StringData: map[string]string{"username": git.Username, "password": git.Password}})
-	create(t, &sourcev1.GitRepository{
+	source := &sourcev1.GitRepository{
 		ObjectMeta: metav1.ObjectMeta{Name: "app", Namespace: ns},
 		Spec: sourcev1.GitRepositorySpec{URL: git.HTTPURL("app"), Interval: metav1.Duration{Duration: time.Minute},
 			SecretRef: &fluxmeta.LocalObjectReference{Name: "git"}, Reference: &sourcev1.GitRepositoryRef{Branch: "main"}},
-	})
+	}
+	create(t, source)
 	c := newChain(ns, image)
 	c.repo.Spec.Insecure = true
 	c.auto.Spec.SourceRef = &imagev1.CrossNamespaceSourceReference{Kind: "GitRepository", Name: "app"}
@@ -169,6 +177,17 @@ func TestChainHTTP(t *testing.T) {
 		p := c.policy.Status.ObservedPreviousRef
 		return p != nil && p.Tag == "1.1.0", describe(c.policy)
 	})
+
+	// A change of the GitRepository's spec starts the automation: here, another branch.
+	release := git.CommitFromClone(t, "app", "release", map[string]string{"deploy/app.yaml": deployment(image, "1.0.0", ns)}, "release branch")
+	if err := get(t, source); err != nil {
+		t.Fatal(err)
+	}
+	source.Spec.Reference.Branch = "release"
+	if err := k8s.Update(t.Context(), source); err != nil {
+		t.Fatal(err)
+	}
+	c.waitPushedTo(t, git, "release", "1.2.0", release)
 
 	checkPushEvent(t, c)
 	checkDeletion(t, c)

@@ -22,6 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	imagev1 "github.com/tagflow/tagflow/api/v1alpha1"
@@ -38,7 +39,7 @@ const DefaultDebounce = 5 * time.Second
 // +kubebuilder:rbac:groups=image.tagflow.dev,resources=imageupdateautomations/status,verbs=get;patch
 // +kubebuilder:rbac:groups=image.tagflow.dev,resources=imageupdateautomations/finalizers,verbs=update
 // +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagepolicies,verbs=get;list;watch
-// +kubebuilder:rbac:groups=source.toolkit.fluxcd.io,resources=gitrepositories,verbs=get
+// +kubebuilder:rbac:groups=source.toolkit.fluxcd.io,resources=gitrepositories,verbs=get;list;watch
 
 // ImageUpdateAutomationReconciler writes the images chosen by the selected ImagePolicies
 // into a Git repository, commits and pushes. It runs at spec.interval, on spec changes and
@@ -64,13 +65,20 @@ type ImageUpdateAutomationReconciler struct {
 	// DependencyRequeue is how long to wait for a missing GitRepository. The default is
 	// DefaultDependencyRequeue.
 	DependencyRequeue time.Duration
+	// WatchGitRepositories also starts an automation when the spec of its GitRepository
+	// changes, as Flux does. It needs Flux's GitRepository CRD installed and
+	// sourcev1.GitRepository in the manager's scheme; Setup turns it on when both hold.
+	WatchGitRepositories bool
 	// Now returns the current time. The default is time.Now.
 	Now func() time.Time
 }
 
+// sourceRefIndex indexes automations by the namespace/name of their GitRepository.
+const sourceRefIndex = ".spec.sourceRef"
+
 // SetupWithManager registers the reconciler with mgr and watches the latestRef of
-// ImagePolicies.
-func (r *ImageUpdateAutomationReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
+// ImagePolicies (and, with WatchGitRepositories, the spec of GitRepositories).
+func (r *ImageUpdateAutomationReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager, opts controller.Options) error {
 	if r.Now == nil {
 		r.Now = time.Now
 	}
@@ -80,11 +88,45 @@ func (r *ImageUpdateAutomationReconciler) SetupWithManager(mgr ctrl.Manager, opt
 	if r.DependencyRequeue <= 0 {
 		r.DependencyRequeue = DefaultDependencyRequeue
 	}
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr).
 		For(&imagev1.ImageUpdateAutomation{}, builder.WithPredicates(specOrRequest())).
-		Watches(&imagev1.ImagePolicy{}, handler.Funcs{UpdateFunc: r.policyUpdated}).
-		WithOptions(opts).
-		Complete(r)
+		Watches(&imagev1.ImagePolicy{}, handler.Funcs{UpdateFunc: r.policyUpdated})
+	if r.WatchGitRepositories {
+		if err := mgr.GetFieldIndexer().IndexField(ctx, &imagev1.ImageUpdateAutomation{}, sourceRefIndex, automationSourceKey); err != nil {
+			return fmtErr("indexing ImageUpdateAutomations by source", err)
+		}
+		b = b.Watches(&sourcev1.GitRepository{}, handler.EnqueueRequestsFromMapFunc(r.automationsOfSource),
+			builder.WithPredicates(predicate.GenerationChangedPredicate{}))
+	}
+	return b.WithOptions(opts).Complete(r)
+}
+
+// automationSourceKey returns the index value of an automation: its GitRepository's
+// namespace/name, or nothing with an inline git.url.
+func automationSourceKey(o client.Object) []string {
+	a, ok := o.(*imagev1.ImageUpdateAutomation)
+	if !ok || a.Spec.SourceRef == nil {
+		return nil
+	}
+	ns := a.Spec.SourceRef.Namespace
+	if ns == "" {
+		ns = a.Namespace
+	}
+	return []string{ns + "/" + a.Spec.SourceRef.Name}
+}
+
+// automationsOfSource maps a GitRepository to the automations that use it.
+func (r *ImageUpdateAutomationReconciler) automationsOfSource(ctx context.Context, o client.Object) []reconcile.Request {
+	var list imagev1.ImageUpdateAutomationList
+	if err := r.Client.List(ctx, &list, client.MatchingFields{sourceRefIndex: o.GetNamespace() + "/" + o.GetName()}); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "listing automations of a GitRepository")
+		return nil
+	}
+	reqs := make([]reconcile.Request, len(list.Items))
+	for i, a := range list.Items {
+		reqs[i] = reconcile.Request{NamespacedName: types.NamespacedName{Namespace: a.Namespace, Name: a.Name}}
+	}
+	return reqs
 }
 
 // policyUpdated enqueues, after the debounce delay, the automations that select a policy

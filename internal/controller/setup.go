@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	sourcev1 "github.com/fluxcd/source-controller/api/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 
@@ -89,11 +90,24 @@ func register(ctx context.Context, mgr ctrl.Manager, st *store.Store, opts Optio
 	}
 	autos := &ImageUpdateAutomationReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Events: events,
 		GitCacheDir: filepath.Join(opts.StoragePath, GitCacheDirName), GitOptions: opts.GitOptions,
-		Tenancy: opts.Tenancy, Debounce: opts.Debounce, DependencyRequeue: opts.DependencyRequeue}
-	if err := autos.SetupWithManager(mgr, copts); err != nil {
+		Tenancy: opts.Tenancy, Debounce: opts.Debounce, DependencyRequeue: opts.DependencyRequeue,
+		WatchGitRepositories: hasGitRepositories(mgr)}
+	mgr.GetLogger().Info("setting up the reconcilers", "watchgitrepositories", autos.WatchGitRepositories)
+	if err := autos.SetupWithManager(ctx, mgr, copts); err != nil {
 		return fmtErr("setting up the ImageUpdateAutomation reconciler", err)
 	}
 	return nil
+}
+
+// hasGitRepositories reports whether Flux's GitRepository kind is both in the manager's
+// scheme and served by the API server, so that it can be watched.
+func hasGitRepositories(mgr ctrl.Manager) bool {
+	gvk := sourcev1.GroupVersion.WithKind(sourcev1.GitRepositoryKind)
+	if !mgr.GetScheme().Recognizes(gvk) {
+		return false
+	}
+	_, err := mgr.GetRESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version)
+	return err == nil
 }
 
 // errorsJoinClose closes c and returns err with the close error, if any.
