@@ -18,13 +18,17 @@ func markReady(conds *[]metav1.Condition, gen int64, msg string) {
 	set(conds, gen, imagev1.ReadyCondition, metav1.ConditionTrue, imagev1.SucceededReason, msg)
 }
 
-// setReconciled removes Reconciling and Stalled after a successful reconciliation.
+// setReconciled removes Reconciling and Stalled after a successful reconciliation, and
+// makes sure Ready is True for generation gen.
 func setReconciled(conds *[]metav1.Condition, gen int64) {
 	apimeta.RemoveStatusCondition(conds, imagev1.ReconcilingCondition)
 	apimeta.RemoveStatusCondition(conds, imagev1.StalledCondition)
-	if c := findCondition(*conds, imagev1.ReadyCondition); c == nil || c.Status != metav1.ConditionTrue {
+	c := findCondition(*conds, imagev1.ReadyCondition)
+	if c == nil || c.Status != metav1.ConditionTrue {
 		markReady(conds, gen, "reconciliation succeeded")
+		return
 	}
+	c.ObservedGeneration = gen
 }
 
 // setStalled records a configuration error.

@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -61,6 +62,9 @@ func (k *kind[T]) reconcile(ctx context.Context, req ctrl.Request) (result ctrl.
 		log.Info("reconciliation is suspended")
 		return ctrl.Result{}, nil
 	}
+	if err := k.markProgressing(ctx, obj); err != nil {
+		return ctrl.Result{}, err
+	}
 	before := obj.DeepCopyObject().(T)
 	var requeue time.Duration
 	defer func() {
@@ -74,6 +78,24 @@ func (k *kind[T]) reconcile(ctx context.Context, req ctrl.Request) (result ctrl.
 		requeue = shortest(requeue, after)
 	}
 	return ctrl.Result{}, nil
+}
+
+// markProgressing records Reconciling=True before the steps work on a new generation, so
+// that kstatus reports the object InProgress while a long scan or push runs.
+func (k *kind[T]) markProgressing(ctx context.Context, obj T) error {
+	gen := obj.GetGeneration()
+	if obj.GetObservedGeneration() == gen {
+		return nil
+	}
+	patch := client.MergeFrom(obj.DeepCopyObject().(T))
+	conds := obj.GetConditions()
+	set(&conds, gen, imagev1.ReconcilingCondition, metav1.ConditionTrue, imagev1.ProgressingReason,
+		fmt.Sprintf("reconciling generation %d", gen))
+	obj.SetConditions(conds)
+	if err := k.client.Status().Patch(ctx, obj, patch); err != nil {
+		return fmtErr("patching the status", err)
+	}
+	return nil
 }
 
 // addFinalizer puts the finalizer on obj, so that deletion waits for the clean-up.

@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -110,10 +111,10 @@ func hasGitRepositories(mgr ctrl.Manager) bool {
 	return err == nil
 }
 
-// errorsJoinClose closes c and returns err with the close error, if any.
+// errorsJoinClose closes c and returns err joined with the close error, if any.
 func errorsJoinClose(err error, c interface{ Close() error }) error {
 	if cerr := c.Close(); cerr != nil {
-		return fmt.Errorf("%w (and closing: %v)", err, cerr)
+		return errors.Join(err, fmtErr("closing the tag store", cerr))
 	}
 	return err
 }

@@ -65,7 +65,11 @@ func runSuite(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "starting envtest:", err)
 		return 1
 	}
-	defer env.Stop()
+	defer func() {
+		if err := env.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "stopping envtest:", err)
+		}
+	}()
 	storageDir, err = os.MkdirTemp("", "tagflow-controller-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
