@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-logr/logr"
 	"github.com/google/go-containerregistry/pkg/name"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
@@ -72,7 +73,7 @@ func (r *ImageRepositoryReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 		newObject: func() *imagev1.ImageRepository { return &imagev1.ImageRepository{} },
 		steps: func(obj *imagev1.ImageRepository) []reconcileFunc {
 			s := &repositoryRun{r: r, obj: obj}
-			return []reconcileFunc{s.configure, s.scan}
+			return []reconcileFunc{s.checkDue, s.configure, s.scan}
 		},
 		finalize: r.finalize,
 	}
@@ -90,10 +91,25 @@ type repositoryRun struct {
 	obj     *imagev1.ImageRepository
 	scanner *scanner.Scanner
 	image   string
+	// next is the time until the next scan when none is due now; zero when one is.
+	next time.Duration
+}
+
+// checkDue decides whether this reconciliation scans; when it does not, the later steps
+// do nothing and the object is requeued for the next scan.
+func (s *repositoryRun) checkDue(ctx context.Context) (time.Duration, error) {
+	if now, next := s.due(ctx); !now {
+		logr.FromContextOrDiscard(ctx).V(1).Info("no scan due", "next", next)
+		s.next = next
+	}
+	return s.next, nil
 }
 
 // configure resolves the Secrets and derives the repository's scanner.
 func (s *repositoryRun) configure(ctx context.Context) (time.Duration, error) {
+	if s.next > 0 {
+		return 0, nil
+	}
 	sc, sc2, err := repositoryScanner(ctx, s.r.APIReader, s.r.Scanner, s.r.Tenancy, s.obj)
 	if err != nil {
 		return 0, err
@@ -105,6 +121,9 @@ func (s *repositoryRun) configure(ctx context.Context) (time.Duration, error) {
 // scan lists the tags, stores them and records the result.
 func (s *repositoryRun) scan(ctx context.Context) (time.Duration, error) {
 	repo := s.obj
+	if s.next > 0 {
+		return 0, nil
+	}
 	tags, err := s.scanner.List(ctx, s.image)
 	if err != nil {
 		return 0, scanError(err)
@@ -127,6 +146,30 @@ func (s *repositoryRun) scan(ctx context.Context) (time.Duration, error) {
 	markReady(&st.Conditions, repo.Generation,
 		fmt.Sprintf("successful scan: found %d tags with checksum %s", meta.Count, meta.Revision))
 	return repo.GetRequeueAfter(), nil
+}
+
+// due reports whether a scan is needed now, as Flux's shouldScan: never scanned, a new
+// generation, a new reconcile request, not Ready, tags missing from the store (an emptyDir
+// after a restart) or changed, or the interval elapsed. Otherwise it returns the time
+// until the next scan, so that a restarted controller does not rescan every repository
+// at once.
+func (s *repositoryRun) due(ctx context.Context) (bool, time.Duration) {
+	repo, st := s.obj, &s.obj.Status
+	ready := findCondition(st.Conditions, imagev1.ReadyCondition)
+	if st.LastScanResult == nil || repo.Generation != st.ObservedGeneration ||
+		repo.Annotations[imagev1.ReconcileRequestAnnotation] != st.LastHandledReconcileAt ||
+		ready == nil || ready.Status != metav1.ConditionTrue {
+		return true, 0
+	}
+	meta, err := s.r.Store.Meta(ctx, store.Key{Namespace: repo.Namespace, Name: repo.Name})
+	if err != nil || meta.Revision != st.LastScanResult.Revision {
+		return true, 0
+	}
+	elapsed := s.r.Now().Sub(st.LastScanResult.ScanTime.Time)
+	if left := repo.GetRequeueAfter() - elapsed; left > time.Second {
+		return false, left
+	}
+	return true, 0
 }
 
 // repositoryScanner derives the scanner of repo from root, with the Secrets of repo's
