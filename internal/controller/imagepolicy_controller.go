@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -33,10 +32,6 @@ const repositoryRefIndex = ".spec.imageRepositoryRef"
 // DefaultDependencyRequeue is how long a policy waits before looking again for a
 // repository that is missing or not scanned yet, as Flux's --requeue-dependency.
 const DefaultDependencyRequeue = 30 * time.Second
-
-// maxPlatformChecks bounds how many winners are checked for platforms before the policy
-// gives up; each check is a registry request.
-const maxPlatformChecks = 10
 
 // +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagepolicies,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagepolicies/status,verbs=get;patch
@@ -221,7 +216,7 @@ func (s *policyRun) selectTag(ctx context.Context) (time.Duration, error) {
 		}
 		candidates = append(candidates, tag)
 	}
-	res, noPlatform, err := s.withPlatforms(ctx, candidates)
+	res, noPlatform, err := s.sel.SelectWithPlatforms(ctx, candidates, s.missingPlatforms)
 	expl := explanation(res.Explanation, s.tags.Len(), young, noPlatform)
 	s.obj.Status.Explanation = &expl
 	var requeue time.Duration
@@ -239,31 +234,13 @@ func (s *policyRun) selectTag(ctx context.Context) (time.Duration, error) {
 	return requeue, nil
 }
 
-// withPlatforms selects a tag; with platforms, a winner whose index lacks one of them is
-// dropped and the selection repeated.
-func (s *policyRun) withPlatforms(ctx context.Context, tags []string) (policy.Result, []string, error) {
-	var dropped []string
-	for range maxPlatformChecks {
-		res, err := s.sel.Policy.Select(tags)
-		if err != nil || len(s.sel.Platforms) == 0 {
-			return res, dropped, err
-		}
-		sc, scan, err := repositoryScanner(ctx, s.r.APIReader, s.r.Scanner, s.r.Tenancy, s.repo)
-		if err != nil {
-			return res, dropped, err
-		}
-		missing, err := sc.MissingPlatforms(ctx, scan.Image, res.Tag, s.sel.Platforms...)
-		if err != nil {
-			return res, dropped, fmt.Errorf("checking platforms of %s:%s: %w", scan.Image, res.Tag, err)
-		}
-		if len(missing) == 0 {
-			return res, dropped, nil
-		}
-		dropped = append(dropped, res.Tag)
-		tags = slices.DeleteFunc(tags, func(t string) bool { return t == res.Tag })
+// missingPlatforms checks a tag's platforms with the repository's scanner.
+func (s *policyRun) missingPlatforms(ctx context.Context, tag string, want ...string) ([]string, error) {
+	sc, scan, err := repositoryScanner(ctx, s.r.APIReader, s.r.Scanner, s.r.Tenancy, s.repo)
+	if err != nil {
+		return nil, err
 	}
-	return policy.Result{}, dropped, fmt.Errorf("%w: the %d latest tags lack a platform of %v",
-		policy.ErrNoMatch, len(dropped), s.sel.Platforms)
+	return sc.MissingPlatforms(ctx, scan.Image, tag, want...)
 }
 
 // reflectDigest looks up the chosen tag's digest as spec.digestReflectionPolicy says.

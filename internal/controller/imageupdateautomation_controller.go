@@ -245,6 +245,13 @@ func gitRepositorySource(ctx context.Context, rd client.Reader, gr *sourcev1.Git
 		}
 		src.Secret = secret
 	}
+	if gr.Spec.ProxySecretRef != nil {
+		proxy, err := secretData(ctx, rd, gr.Namespace, &imagev1.LocalObjectReference{Name: gr.Spec.ProxySecretRef.Name})
+		if err != nil {
+			return src, retry(imagev1.InvalidSourceConfigurationReason, err)
+		}
+		src.Proxy = proxy
+	}
 	return src, nil
 }
 
