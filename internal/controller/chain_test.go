@@ -269,3 +269,43 @@ func TestChainSSH(t *testing.T) {
 	c.waitPushed(t, git, "1.3.0", initial)
 	c.checkAllReady(t)
 }
+
+// TestSuspendedAutomation: a suspended automation pushes nothing even when its policy
+// changes; resuming it pushes.
+func TestSuspendedAutomation(t *testing.T) {
+	needEnv(t)
+	ns := namespace(t, nil)
+	reg := registry.Start(t, registry.PlainHTTP)
+	reg.PushTags(t, "team/app", "1.0.0", "1.4.0")
+	git := gitserver.Start(t, gitserver.Options{})
+	image := reg.Ref("team/app")
+	git.CreateRepo(t, "app", map[string]string{"deploy/app.yaml": deployment(image, "1.0.0", ns)}, "main")
+	initial := git.Head(t, "app", "main")
+	create(t, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "git", Namespace: ns},
+		StringData: map[string]string{"username": git.Username, "password": git.Password}})
+	c := newChain(ns, image)
+	c.repo.Spec.Insecure = true
+	c.auto.Spec.GitSpec.URL = git.HTTPURL("app")
+	c.auto.Spec.GitSpec.SecretRef = &imagev1.LocalObjectReference{Name: "git"}
+	c.auto.Spec.Suspend = true
+	c.create(t)
+
+	waitCondition(t, c.policy, imagev1.ReadyCondition, metav1.ConditionTrue, imagev1.SucceededReason)
+	for range 15 { // the policy change would start a run after the debounce delay
+		time.Sleep(poll)
+		if head := git.Head(t, "app", "main"); head != initial {
+			t.Fatalf("suspended automation pushed %s", head)
+		}
+	}
+	if err := get(t, c.auto); err != nil {
+		t.Fatal(err)
+	}
+	if c.auto.Status.LastAutomationRunTime != nil {
+		t.Fatalf("suspended automation ran: %+v", c.auto.Status)
+	}
+	c.auto.Spec.Suspend = false
+	if err := k8s.Update(t.Context(), c.auto); err != nil {
+		t.Fatal(err)
+	}
+	c.waitPushed(t, git, "1.4.0", initial)
+}
