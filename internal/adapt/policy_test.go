@@ -1,6 +1,7 @@
 package adapt
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -102,7 +103,7 @@ func fields(err error) []string {
 		}
 		return out
 	}
-	if fe, ok := err.(*FieldError); ok {
+	if fe, ok := errors.AsType[*FieldError](err); ok {
 		return []string{fe.Field}
 	}
 	return []string{"(no field: " + err.Error() + ")"}

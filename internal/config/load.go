@@ -37,7 +37,7 @@ func Load(paths ...string) (*Set, error) {
 // sortErrors orders errors by file, in the order the files were read, then by document.
 func sortErrors(errs []error, files []string) {
 	place := func(err error) (int, int) {
-		e, ok := err.(*Error)
+		e, ok := errors.AsType[*Error](err)
 		if !ok {
 			return -1, 0
 		}
@@ -137,7 +137,9 @@ func (s *Set) loadDocument(o origin, data []byte) []error {
 	}
 	errs = errorsAt(o, s.add(o, obj, errs)...)
 	for _, err := range errs {
-		s.reported[o.key] = append(s.reported[o.key], err.(*Error).Field)
+		if e, ok := errors.AsType[*Error](err); ok {
+			s.reported[o.key] = append(s.reported[o.key], e.Field)
+		}
 	}
 	return errs
 }

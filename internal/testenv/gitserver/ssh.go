@@ -228,7 +228,7 @@ func waitBanner(addr string, done <-chan struct{}, timeout time.Duration) error 
 		case <-time.After(50 * time.Millisecond): // poll interval of the readiness probe
 		}
 	}
-	return fmt.Errorf("waiting for the sshd banner on %s: %v", addr, lastErr)
+	return fmt.Errorf("waiting for the sshd banner on %s: %w", addr, lastErr)
 }
 
 // readBanner connects to addr and reads one line that must start with "SSH-2.0-".

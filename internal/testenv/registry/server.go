@@ -240,7 +240,7 @@ func (s *Server) waitReady(timeout time.Duration) error {
 		case <-time.After(50 * time.Millisecond): // poll interval of the readiness probe
 		}
 	}
-	return fmt.Errorf("waiting for %s/v2/: %v", s.URL(), lastErr)
+	return fmt.Errorf("waiting for %s/v2/: %w", s.URL(), lastErr)
 }
 
 // stop kills the process and waits for it to exit.
