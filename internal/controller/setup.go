@@ -62,6 +62,9 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) (*store.Store, e
 	if err != nil {
 		return nil, fmtErr("opening the tag store", err)
 	}
+	if err := mgr.Add(&storeCollector{reader: mgr.GetAPIReader(), store: st}); err != nil {
+		return nil, errorsJoinClose(fmtErr("adding the store collector", err), st)
+	}
 	if err := register(ctx, mgr, st, opts); err != nil {
 		return nil, errorsJoinClose(err, st)
 	}
