@@ -110,11 +110,11 @@ func (s *repositoryRun) configure(ctx context.Context) (time.Duration, error) {
 	if s.next > 0 {
 		return 0, nil
 	}
-	sc, sc2, err := repositoryScanner(ctx, s.r.APIReader, s.r.Scanner, s.r.Tenancy, s.obj)
+	derived, scan, err := repositoryScanner(ctx, s.r.APIReader, s.r.Scanner, s.r.Tenancy, s.obj)
 	if err != nil {
 		return 0, err
 	}
-	s.scanner, s.image = sc, sc2.Image
+	s.scanner, s.image = derived, scan.Image
 	return 0, nil
 }
 
