@@ -62,14 +62,16 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// TestRun starts the manager against a real API server with leader election and the
-// health and metrics endpoints, checks that it becomes ready and reconciles, and stops it.
+// TestRun starts the manager against a real API server with leader election, sharding and
+// the health and metrics endpoints, checks that it becomes ready and reconciles the objects
+// of its shard only, and stops it.
 func TestRun(t *testing.T) {
 	cfg, c := envtest.Start(t)
 	o := bindFlags(flag.NewFlagSet("tagflow-controller", flag.ContinueOnError))
 	o.healthAddr, o.metricsAddr = freeAddr(t), freeAddr(t)
 	o.leaderNamespace = "default"
 	o.storagePath = t.TempDir()
+	o.watchLabelSelector = "shard=a"
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, cfg, o) }()
@@ -82,24 +84,43 @@ func TestRun(t *testing.T) {
 	waitOK(t, "http://"+o.healthAddr+"/readyz")
 	waitOK(t, "http://"+o.metricsAddr+"/metrics")
 
-	pol := &imagev1.ImagePolicy{}
-	pol.Name, pol.Namespace = "app", "default"
-	pol.Spec.ImageRepositoryRef.Name = "missing"
-	pol.Spec.Policy.SemVer = &imagev1.SemVerPolicy{Range: "1.x"}
-	if err := c.Create(t.Context(), pol); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) {
-		if err := c.Get(t.Context(), client.ObjectKeyFromObject(pol), pol); err != nil {
+	other := newPolicy("other", nil)
+	pol := newPolicy("app", map[string]string{"shard": "a"})
+	for _, p := range []*imagev1.ImagePolicy{other, pol} {
+		if err := c.Create(t.Context(), p); err != nil {
 			t.Fatal(err)
 		}
-		if len(pol.Status.Conditions) > 0 && len(pol.Finalizers) > 0 {
-			return
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	for !reconciled(t, c, pol) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the policy of the shard was not reconciled: %+v", pol.Status)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Fatalf("the policy was not reconciled: %+v", pol.Status)
+	for range 10 {
+		if reconciled(t, c, other) {
+			t.Fatalf("a policy outside the shard was reconciled: %+v", other.Status)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func newPolicy(name string, labels map[string]string) *imagev1.ImagePolicy {
+	pol := &imagev1.ImagePolicy{}
+	pol.Name, pol.Namespace, pol.Labels = name, "default", labels
+	pol.Spec.ImageRepositoryRef.Name = "missing"
+	pol.Spec.Policy.SemVer = &imagev1.SemVerPolicy{Range: "1.x"}
+	return pol
+}
+
+// reconciled reads pol and reports whether the controller has handled it.
+func reconciled(t *testing.T, c client.Client, pol *imagev1.ImagePolicy) bool {
+	t.Helper()
+	if err := c.Get(t.Context(), client.ObjectKeyFromObject(pol), pol); err != nil {
+		t.Fatal(err)
+	}
+	return len(pol.Status.Conditions) > 0 || len(pol.Finalizers) > 0
 }
 
 func waitOK(t *testing.T, url string) {
