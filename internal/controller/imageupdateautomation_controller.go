@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	sourcev1 "github.com/fluxcd/source-controller/api/v1"
@@ -289,7 +288,7 @@ func (s *automationRun) configure(ctx context.Context) (time.Duration, error) {
 	}
 	git, err := adapt.Automation(a, s.src, signing)
 	if err != nil {
-		return 0, stall(automationReason(err), err)
+		return 0, stall(adapt.AutomationReason(err), err)
 	}
 	opts := append(git.Options, gitrepo.WithCacheDir(s.r.cacheDir(a)))
 	repo, err := gitrepo.New(git.URL, git.Ref, append(opts, s.r.GitOptions...)...)
@@ -337,53 +336,10 @@ func (s *automationRun) push(ctx context.Context) (time.Duration, error) {
 		return 0, retry(imagev1.GitOperationFailedReason, err)
 	}
 	st.ObservedPolicies = s.seen
-	st.ObservedSourceRevision = sourceRevision(res)
+	st.ObservedSourceRevision = adapt.SourceRevision(res)
 	if len(problems) > 0 {
-		return 0, wait(imagev1.InvalidMarkerReason, a.GetRequeueAfter(), problemsError(problems))
+		return 0, wait(imagev1.InvalidMarkerReason, a.GetRequeueAfter(), adapt.ProblemsError(problems))
 	}
-	markReady(&st.Conditions, a.Generation, runMessage(res))
+	markReady(&st.Conditions, a.Generation, adapt.RunMessage(res))
 	return a.GetRequeueAfter(), nil
-}
-
-// sourceRevision is Flux's observedSourceRevision: branch@sha1:commit.
-func sourceRevision(res gitrepo.Result) string {
-	commit := res.Commit
-	if commit == "" {
-		commit = res.Base
-	}
-	if commit == "" {
-		return ""
-	}
-	return res.Branch + "@sha1:" + commit
-}
-
-// runMessage is the Ready message after a successful run.
-func runMessage(res gitrepo.Result) string {
-	if !res.Pushed {
-		return "repository up-to-date"
-	}
-	return fmt.Sprintf("pushed commit '%.7s' to branch '%s'", res.Commit, res.Branch)
-}
-
-// problemsError lists the markers the update could not apply.
-func problemsError(problems []updater.Problem) error {
-	msgs := make([]string, len(problems))
-	for i, p := range problems {
-		msgs[i] = p.String()
-	}
-	return fmt.Errorf("%d markers could not be applied: %s", len(problems), strings.Join(msgs, "; "))
-}
-
-// automationReason maps a configuration error of an automation to a condition reason.
-func automationReason(err error) string {
-	fe, ok := errors.AsType[*adapt.FieldError](err)
-	switch {
-	case ok && strings.HasPrefix(fe.Field, "spec.policySelector"):
-		return imagev1.InvalidPolicySelectorReason
-	case ok && strings.HasPrefix(fe.Field, "spec.update"):
-		return imagev1.InvalidUpdateStrategyReason
-	case ok && fe.Field == "spec.git.commit.messageTemplate" && strings.Contains(fe.Error(), "removed by Flux"):
-		return imagev1.RemovedTemplateFieldReason
-	}
-	return imagev1.InvalidSourceConfigurationReason
 }

@@ -2,10 +2,8 @@ package runner
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -78,7 +76,7 @@ func (r *Runner) automate(ctx context.Context, auto *v1alpha1.ImageUpdateAutomat
 func (r *Runner) runAutomation(ctx context.Context, auto *v1alpha1.ImageUpdateAutomation, st *v1alpha1.ImageUpdateAutomationStatus) (gitrepo.Result, outcome, string) {
 	a, err := r.prepare(auto)
 	if err != nil {
-		return gitrepo.Result{}, outcome{err: err, stalled: true}, configReason(err)
+		return gitrepo.Result{}, outcome{err: err, stalled: true}, adapt.AutomationReason(err)
 	}
 	var problems []updater.Problem
 	runCtx, cancel := r.graceContext(ctx, 3*a.git.Timeout)
@@ -100,11 +98,11 @@ func (r *Runner) runAutomation(ctx context.Context, auto *v1alpha1.ImageUpdateAu
 		return res, outcome{err: err}, v1alpha1.GitOperationFailedReason
 	}
 	st.ObservedPolicies = a.observed
-	st.ObservedSourceRevision = sourceRevision(res)
+	st.ObservedSourceRevision = adapt.SourceRevision(res)
 	if len(problems) > 0 {
-		return res, outcome{err: problemsError(problems)}, v1alpha1.InvalidMarkerReason
+		return res, outcome{err: adapt.ProblemsError(problems)}, v1alpha1.InvalidMarkerReason
 	}
-	markReady(&st.Conditions, auto.Generation, v1alpha1.SucceededReason, runMessage(res))
+	markReady(&st.Conditions, auto.Generation, v1alpha1.SucceededReason, adapt.RunMessage(res))
 	return res, outcome{}, ""
 }
 
@@ -163,47 +161,6 @@ func (r *Runner) gitRepo(auto *v1alpha1.ImageUpdateAutomation) (*gitrepo.Repo, a
 	}
 	r.gitRepos[k] = preparedRepo{repo: repo, git: git}
 	return repo, git, nil
-}
-
-// sourceRevision is Flux's observedSourceRevision: branch@sha1:commit.
-func sourceRevision(res gitrepo.Result) string {
-	commit := res.Commit
-	if commit == "" {
-		commit = res.Base
-	}
-	if commit == "" {
-		return ""
-	}
-	return res.Branch + "@sha1:" + commit
-}
-
-// runMessage is the Ready message after a successful run.
-func runMessage(res gitrepo.Result) string {
-	if !res.Pushed {
-		return "repository up-to-date"
-	}
-	return fmt.Sprintf("pushed commit '%.7s' to branch '%s'", res.Commit, res.Branch)
-}
-
-// problemsError lists what the update could not do.
-func problemsError(problems []updater.Problem) error {
-	msgs := make([]string, len(problems))
-	for i, p := range problems {
-		msgs[i] = p.String()
-	}
-	return fmt.Errorf("%d markers could not be applied: %s", len(problems), strings.Join(msgs, "; "))
-}
-
-// configReason maps a configuration error of an automation to a condition reason.
-func configReason(err error) string {
-	var fe *adapt.FieldError
-	if errors.As(err, &fe) && strings.HasPrefix(fe.Field, "spec.policySelector") {
-		return v1alpha1.InvalidPolicySelectorReason
-	}
-	if errors.As(err, &fe) && strings.HasPrefix(fe.Field, "spec.update") {
-		return v1alpha1.InvalidUpdateStrategyReason
-	}
-	return v1alpha1.InvalidSourceConfigurationReason
 }
 
 // updateBehindAll records, for every policy used by an automation, whether one of those
