@@ -299,16 +299,6 @@ func (s *automationRun) configure(ctx context.Context) (time.Duration, error) {
 	return 0, nil
 }
 
-// templateData is what the commit message template is executed with, as in Flux.
-type templateData struct {
-	// AutomationObject prints as namespace/name.
-	AutomationObject types.NamespacedName
-	// Changed has .FileChanges, .Changes and .Objects.
-	Changed *updater.Result
-	// Values are spec.git.commit.messageTemplateValues.
-	Values map[string]string
-}
-
 // push checks out, updates, commits and pushes, and records the run.
 func (s *automationRun) push(ctx context.Context) (time.Duration, error) {
 	a := s.obj
@@ -323,7 +313,7 @@ func (s *automationRun) push(ctx context.Context) (time.Duration, error) {
 			return gitrepo.Changes{}, fmt.Errorf("updating %s: %w", s.git.Path, err)
 		}
 		problems = result.Problems
-		data := templateData{AutomationObject: types.NamespacedName{Namespace: a.Namespace, Name: a.Name}, Changed: result, Values: s.git.Values}
+		data := adapt.NewTemplateData(a, result, s.git.Values)
 		return gitrepo.Changes{Files: result.Files(), TemplateData: data}, nil
 	})
 	if res.Pushed {

@@ -17,24 +17,6 @@ import (
 	"github.com/tagflow/tagflow/updater/gitrepo"
 )
 
-// templateData is what the commit message template is executed with, as in Flux.
-type templateData struct {
-	// AutomationObject prints as namespace/name.
-	AutomationObject objectName
-	// Changed has .FileChanges, .Changes and .Objects.
-	Changed *updater.Result
-	// Values are spec.git.commit.messageTemplateValues.
-	Values map[string]string
-}
-
-// objectName is a namespace and name that prints as "namespace/name".
-type objectName struct {
-	Namespace string
-	Name      string
-}
-
-func (n objectName) String() string { return n.Namespace + "/" + n.Name }
-
 // automation is an ImageUpdateAutomation ready to run: its Git repository, its settings and
 // the images of the policies it selects.
 type automation struct {
@@ -87,7 +69,7 @@ func (r *Runner) runAutomation(ctx context.Context, auto *v1alpha1.ImageUpdateAu
 			return gitrepo.Changes{}, fmt.Errorf("updating %s: %w", a.git.Path, err)
 		}
 		problems = result.Problems
-		data := templateData{AutomationObject: objectName{auto.Namespace, auto.Name}, Changed: result, Values: a.git.Values}
+		data := adapt.NewTemplateData(auto, result, a.git.Values)
 		return gitrepo.Changes{Files: result.Files(), TemplateData: data}, nil
 	})
 	if res.Pushed {
