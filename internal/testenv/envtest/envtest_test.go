@@ -115,9 +115,8 @@ func testImageUpdateAutomationSample(t *testing.T, c client.Client) {
 	if got.Spec.Interval.Duration != 30*time.Minute {
 		t.Errorf("spec.interval = %v, want 30m", got.Spec.Interval.Duration)
 	}
-	pr := got.Spec.GitSpec.PullRequest
-	if pr == nil || pr.Provider != imagev1.GitHubProvider || !pr.DeleteBranchWhenDone {
-		t.Errorf("spec.git.pullRequest = %+v, want provider github with deleteBranchWhenDone", pr)
+	if push := got.Spec.GitSpec.Push; push == nil || push.Branch != "image-updates" {
+		t.Errorf("spec.git.push = %+v, want branch image-updates", push)
 	}
 
 	// The status subresource takes the (+) pull request status.
