@@ -2,6 +2,8 @@ package adapt
 
 import (
 	"errors"
+	"fmt"
+	"iter"
 	"time"
 
 	"github.com/tagflow/tagflow/api/v1alpha1"
@@ -90,4 +92,46 @@ func checkPolicyParts(spec policy.Spec) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Candidates splits stored tags, with the time each was first seen, into the candidates
+// (first seen at least s.MinAge before now) and the young others, in the order given.
+func (s Selection) Candidates(tags iter.Seq2[string, time.Time], now time.Time) (candidates, young []string) {
+	cutoff := now.Add(-s.MinAge)
+	for tag, seen := range tags {
+		if s.MinAge > 0 && seen.After(cutoff) {
+			young = append(young, tag)
+			continue
+		}
+		candidates = append(candidates, tag)
+	}
+	return candidates, young
+}
+
+// KnownDigest says how the digest of the chosen ref is found under s.DigestReflection:
+// lookup is true when it must be read from the registry; otherwise digest is the one to
+// record, the previous ref's (IfNotPresent, same image and tag) or none (Never).
+func (s Selection) KnownDigest(prev *v1alpha1.ImageRef, ref v1alpha1.ImageRef) (digest string, lookup bool) {
+	switch s.DigestReflection {
+	case v1alpha1.ReflectAlways:
+		return "", true
+	case v1alpha1.ReflectIfNotPresent:
+		if prev != nil && prev.Name == ref.Name && prev.Tag == ref.Tag && prev.Digest != "" {
+			return prev.Digest, false
+		}
+		return "", true
+	}
+	return "", false
+}
+
+// ResolvedMessage is Flux's Ready message of an ImagePolicy that chose ref, after prev.
+func ResolvedMessage(ref v1alpha1.ImageRef, prev *v1alpha1.ImageRef) string {
+	msg := fmt.Sprintf("Latest image tag for %s resolved to %s", ref.Name, ref.Tag)
+	if ref.Digest != "" {
+		msg += " with digest " + ref.Digest
+	}
+	if prev != nil && *prev != ref {
+		msg += fmt.Sprintf(" (previously %s)", prev.String())
+	}
+	return msg
 }

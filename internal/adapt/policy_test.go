@@ -108,3 +108,83 @@ func fields(err error) []string {
 	}
 	return []string{"(no field: " + err.Error() + ")"}
 }
+
+func TestCandidates(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	seen := map[string]time.Time{"old": now.Add(-2 * time.Hour), "edge": now.Add(-time.Hour), "new": now.Add(-time.Minute)}
+	for _, tc := range []struct {
+		name                      string
+		minAge                    time.Duration
+		wantCandidates, wantYoung []string
+	}{
+		{"no minAge", 0, []string{"edge", "new", "old"}, nil},
+		{"one hour", time.Hour, []string{"edge", "old"}, []string{"new"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sorted := func(yield func(string, time.Time) bool) {
+				for _, k := range []string{"edge", "new", "old"} {
+					if !yield(k, seen[k]) {
+						return
+					}
+				}
+			}
+			candidates, young := Selection{MinAge: tc.minAge}.Candidates(sorted, now)
+			if diff := cmp.Diff(tc.wantCandidates, candidates); diff != "" {
+				t.Errorf("candidates mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.wantYoung, young); diff != "" {
+				t.Errorf("young mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestKnownDigest(t *testing.T) {
+	ref := v1alpha1.ImageRef{Name: "ghcr.io/acme/web", Tag: "1.2.0"}
+	prev := &v1alpha1.ImageRef{Name: ref.Name, Tag: ref.Tag, Digest: "sha256:aaa"}
+	other := &v1alpha1.ImageRef{Name: ref.Name, Tag: "1.1.0", Digest: "sha256:bbb"}
+	for _, tc := range []struct {
+		name       string
+		reflect    v1alpha1.ReflectionPolicy
+		prev       *v1alpha1.ImageRef
+		wantDigest string
+		wantLookup bool
+	}{
+		{"never", v1alpha1.ReflectNever, prev, "", false},
+		{"unset", "", prev, "", false},
+		{"always", v1alpha1.ReflectAlways, prev, "", true},
+		{"if not present, known", v1alpha1.ReflectIfNotPresent, prev, "sha256:aaa", false},
+		{"if not present, other tag", v1alpha1.ReflectIfNotPresent, other, "", true},
+		{"if not present, first", v1alpha1.ReflectIfNotPresent, nil, "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, lookup := Selection{DigestReflection: tc.reflect}.KnownDigest(tc.prev, ref)
+			if d != tc.wantDigest || lookup != tc.wantLookup {
+				t.Errorf("KnownDigest() = %q, %v, want %q, %v", d, lookup, tc.wantDigest, tc.wantLookup)
+			}
+		})
+	}
+}
+
+func TestResolvedMessage(t *testing.T) {
+	ref := v1alpha1.ImageRef{Name: "ghcr.io/acme/web", Tag: "1.2.0"}
+	withDigest := v1alpha1.ImageRef{Name: ref.Name, Tag: ref.Tag, Digest: "sha256:aaa"}
+	prev := &v1alpha1.ImageRef{Name: ref.Name, Tag: "1.1.0"}
+	for _, tc := range []struct {
+		name string
+		ref  v1alpha1.ImageRef
+		prev *v1alpha1.ImageRef
+		want string
+	}{
+		{"first", ref, nil, "Latest image tag for ghcr.io/acme/web resolved to 1.2.0"},
+		{"same as before", ref, &ref, "Latest image tag for ghcr.io/acme/web resolved to 1.2.0"},
+		{"with digest", withDigest, nil, "Latest image tag for ghcr.io/acme/web resolved to 1.2.0 with digest sha256:aaa"},
+		{"changed", ref, prev, "Latest image tag for ghcr.io/acme/web resolved to 1.2.0 (previously ghcr.io/acme/web:1.1.0)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, ResolvedMessage(tc.ref, tc.prev)); diff != "" {
+				t.Errorf("ResolvedMessage() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -207,17 +207,9 @@ func (s *policyRun) repository(ctx context.Context) (time.Duration, error) {
 
 // selectTag applies minAge, the policy and the platforms check.
 func (s *policyRun) selectTag(ctx context.Context) (time.Duration, error) {
-	cutoff := s.r.Now().Add(-s.sel.MinAge)
-	var candidates, young []string
-	for tag, seen := range s.tags.All() {
-		if s.sel.MinAge > 0 && seen.After(cutoff) {
-			young = append(young, tag)
-			continue
-		}
-		candidates = append(candidates, tag)
-	}
+	candidates, young := s.sel.Candidates(s.tags.All(), s.r.Now())
 	res, noPlatform, err := s.sel.SelectWithPlatforms(ctx, candidates, s.missingPlatforms)
-	expl := explanation(res.Explanation, s.tags.Len(), young, noPlatform)
+	expl := adapt.Explanation(res.Explanation, s.tags.Len(), young, noPlatform)
 	s.obj.Status.Explanation = &expl
 	var requeue time.Duration
 	if len(young) > 0 {
@@ -245,15 +237,8 @@ func (s *policyRun) missingPlatforms(ctx context.Context, tag string, want ...st
 
 // reflectDigest looks up the chosen tag's digest as spec.digestReflectionPolicy says.
 func (s *policyRun) reflectDigest(ctx context.Context) (time.Duration, error) {
-	prev := s.obj.Status.LatestRef
-	switch s.sel.DigestReflection {
-	case imagev1.ReflectAlways:
-	case imagev1.ReflectIfNotPresent:
-		if prev != nil && prev.Name == s.ref.Name && prev.Tag == s.ref.Tag && prev.Digest != "" {
-			s.ref.Digest = prev.Digest
-			return 0, nil
-		}
-	default:
+	if d, lookup := s.sel.KnownDigest(s.obj.Status.LatestRef, s.ref); !lookup {
+		s.ref.Digest = d
 		return 0, nil
 	}
 	sc, scan, err := repositoryScanner(ctx, s.r.APIReader, s.r.Scanner, s.r.Tenancy, s.repo)
@@ -275,47 +260,6 @@ func (s *policyRun) record(context.Context) (time.Duration, error) {
 		st.ObservedPreviousRef = st.LatestRef
 	}
 	st.LatestRef = &s.ref
-	markReady(&st.Conditions, s.obj.Generation, resolvedMessage(s.ref, st.ObservedPreviousRef))
+	markReady(&st.Conditions, s.obj.Generation, adapt.ResolvedMessage(s.ref, st.ObservedPreviousRef))
 	return 0, nil
-}
-
-// resolvedMessage is Flux's Ready message for a policy.
-func resolvedMessage(ref imagev1.ImageRef, prev *imagev1.ImageRef) string {
-	msg := fmt.Sprintf("Latest image tag for %s resolved to %s", ref.Name, ref.Tag)
-	if ref.Digest != "" {
-		msg += " with digest " + ref.Digest
-	}
-	if prev != nil && *prev != ref {
-		msg += fmt.Sprintf(" (previously %s)", prev.String())
-	}
-	return msg
-}
-
-// Reasons tags are dropped before or after the policy, in an explanation.
-const (
-	reasonTooYoung        = "first seen less than minAge ago"
-	reasonMissingPlatform = "missing a required platform"
-)
-
-// explanation converts the policy's explanation to the API's, adding the tags dropped for
-// minAge and platforms.
-func explanation(e policy.Explanation, total int, young, noPlatform []string) imagev1.Explanation {
-	out := imagev1.Explanation{Message: e.String(), TagCount: total, CandidateCount: e.Parsed}
-	if e.Winner != "" {
-		out.Candidates = []imagev1.Candidate{{Tag: e.Winner, Value: e.Value}}
-	}
-	out.Dropped = appendDropped(out.Dropped, reasonTooYoung, young)
-	for _, rej := range e.Rejected {
-		out.Dropped = append(out.Dropped, imagev1.DroppedTags{Reason: rej.Reason, Count: rej.Count, Examples: rej.Tags})
-	}
-	out.Dropped = appendDropped(out.Dropped, reasonMissingPlatform, noPlatform)
-	return out
-}
-
-// appendDropped adds a dropped-tags entry when tags is not empty.
-func appendDropped(d []imagev1.DroppedTags, reason string, tags []string) []imagev1.DroppedTags {
-	if len(tags) == 0 {
-		return d
-	}
-	return append(d, imagev1.DroppedTags{Reason: reason, Count: len(tags), Examples: tags[:min(len(tags), policy.MaxExamples)]})
 }

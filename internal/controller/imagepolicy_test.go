@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 
 	imagev1 "github.com/tagflow/tagflow/api/v1alpha1"
+	"github.com/tagflow/tagflow/internal/adapt"
 	"github.com/tagflow/tagflow/internal/testenv/registry"
 )
 
@@ -38,7 +39,7 @@ func TestPolicyPlatformsAndDigest(t *testing.T) {
 	if ref := pol.Status.LatestRef; ref == nil || ref.Tag != "1.0.0" || ref.Digest != want {
 		t.Errorf("latestRef %+v, want tag 1.0.0 with digest %s", ref, want)
 	}
-	if e := pol.Status.Explanation; e == nil || len(e.Dropped) == 0 || e.Dropped[len(e.Dropped)-1].Reason != reasonMissingPlatform {
+	if e := pol.Status.Explanation; e == nil || len(e.Dropped) == 0 || e.Dropped[len(e.Dropped)-1].Reason != adapt.DroppedMissingPlatform {
 		t.Errorf("explanation %+v does not report the tag dropped for its platforms", e)
 	}
 	checkKstatus(t, pol, imagev1.ImagePolicyKind, status.CurrentStatus)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/go-logr/logr"
 
@@ -13,12 +12,6 @@ import (
 	"github.com/tagflow/tagflow/internal/config"
 	"github.com/tagflow/tagflow/policy"
 	"github.com/tagflow/tagflow/scanner/store"
-)
-
-// Reasons tags are dropped before or after the policy, in an explanation.
-const (
-	reasonTooYoung        = "first seen less than minAge ago"
-	reasonMissingPlatform = "missing a required platform"
 )
 
 // errDependencyNotReady means the policy's repository has no stored tags yet.
@@ -60,9 +53,9 @@ func (r *Runner) choose(ctx context.Context, pol *v1alpha1.ImagePolicy, st *v1al
 		}
 		return outcome{err: err}, v1alpha1.DependencyNotReadyReason
 	}
-	candidates, young := r.oldEnough(tags, sel.MinAge)
+	candidates, young := sel.Candidates(tags.All(), r.opts.Now())
 	res, dropped, err := r.selectWithPlatforms(ctx, repo, sel, candidates)
-	expl := explanation(res.Explanation, len(tags.Names()), young, dropped)
+	expl := adapt.Explanation(res.Explanation, len(tags.Names()), young, dropped)
 	st.Explanation = &expl
 	if err != nil {
 		if errors.Is(err, policy.ErrNoMatch) {
@@ -71,7 +64,7 @@ func (r *Runner) choose(ctx context.Context, pol *v1alpha1.ImagePolicy, st *v1al
 		return outcome{err: err}, v1alpha1.FailureReason
 	}
 	ref := v1alpha1.ImageRef{Name: repo.Spec.Image, Tag: res.Tag}
-	if ref.Digest, err = r.digest(ctx, repo, sel.DigestReflection, st.LatestRef, ref); err != nil {
+	if ref.Digest, err = r.digest(ctx, repo, sel, st.LatestRef, ref); err != nil {
 		return outcome{err: err}, v1alpha1.FailureReason
 	}
 	changed := st.LatestRef == nil || *st.LatestRef != ref
@@ -79,7 +72,7 @@ func (r *Runner) choose(ctx context.Context, pol *v1alpha1.ImagePolicy, st *v1al
 		st.ObservedPreviousRef = st.LatestRef
 	}
 	st.LatestRef = &ref
-	markReady(&st.Conditions, pol.Generation, v1alpha1.SucceededReason, resolvedMessage(ref, st.ObservedPreviousRef))
+	markReady(&st.Conditions, pol.Generation, v1alpha1.SucceededReason, adapt.ResolvedMessage(ref, st.ObservedPreviousRef))
 	return outcome{changed: changed}, ""
 }
 
@@ -100,19 +93,6 @@ func (r *Runner) policyTags(ctx context.Context, pol *v1alpha1.ImagePolicy) (*v1
 	return repo, tags, nil
 }
 
-// oldEnough returns the tags first seen at least minAge ago, and the others.
-func (r *Runner) oldEnough(tags *store.Tags, minAge time.Duration) (keep, young []string) {
-	cutoff := r.opts.Now().Add(-minAge)
-	for tag, seen := range tags.All() {
-		if minAge > 0 && seen.After(cutoff) {
-			young = append(young, tag)
-			continue
-		}
-		keep = append(keep, tag)
-	}
-	return keep, young
-}
-
 // selectWithPlatforms selects a tag, passing over winners that lack a required platform
 // (adapt's re-selection, shared with the controller and plan).
 func (r *Runner) selectWithPlatforms(ctx context.Context, repo *v1alpha1.ImageRepository, sel adapt.Selection, tags []string) (policy.Result, []string, error) {
@@ -128,16 +108,10 @@ func (r *Runner) selectWithPlatforms(ctx context.Context, repo *v1alpha1.ImageRe
 	})
 }
 
-// digest returns the digest to record for ref under the reflection policy.
-func (r *Runner) digest(ctx context.Context, repo *v1alpha1.ImageRepository, reflect v1alpha1.ReflectionPolicy, prev *v1alpha1.ImageRef, ref v1alpha1.ImageRef) (string, error) {
-	switch reflect {
-	case v1alpha1.ReflectAlways:
-	case v1alpha1.ReflectIfNotPresent:
-		if prev != nil && prev.Name == ref.Name && prev.Tag == ref.Tag && prev.Digest != "" {
-			return prev.Digest, nil
-		}
-	default:
-		return "", nil
+// digest returns the digest to record for ref under the policy's digest reflection.
+func (r *Runner) digest(ctx context.Context, repo *v1alpha1.ImageRepository, sel adapt.Selection, prev *v1alpha1.ImageRef, ref v1alpha1.ImageRef) (string, error) {
+	if d, lookup := sel.KnownDigest(prev, ref); !lookup {
+		return d, nil
 	}
 	s, sc, err := r.repositoryScanner(repo)
 	if err != nil {
@@ -148,39 +122,4 @@ func (r *Runner) digest(ctx context.Context, repo *v1alpha1.ImageRepository, ref
 		return "", fmt.Errorf("resolving digest of %s:%s: %w", sc.Image, ref.Tag, err)
 	}
 	return d, nil
-}
-
-// resolvedMessage is Flux's Ready message for a policy.
-func resolvedMessage(ref v1alpha1.ImageRef, prev *v1alpha1.ImageRef) string {
-	msg := fmt.Sprintf("Latest image tag for %s resolved to %s", ref.Name, ref.Tag)
-	if ref.Digest != "" {
-		msg += " with digest " + ref.Digest
-	}
-	if prev != nil && *prev != ref {
-		msg += fmt.Sprintf(" (previously %s)", prev.String())
-	}
-	return msg
-}
-
-// explanation converts the policy's explanation to the API's, adding the tags dropped for
-// minAge and platforms.
-func explanation(e policy.Explanation, total int, young, noPlatform []string) v1alpha1.Explanation {
-	out := v1alpha1.Explanation{Message: e.String(), TagCount: total, CandidateCount: e.Parsed}
-	if e.Winner != "" {
-		out.Candidates = []v1alpha1.Candidate{{Tag: e.Winner, Value: e.Value}}
-	}
-	out.Dropped = appendDropped(out.Dropped, reasonTooYoung, young)
-	for _, rej := range e.Rejected {
-		out.Dropped = append(out.Dropped, v1alpha1.DroppedTags{Reason: rej.Reason, Count: rej.Count, Examples: rej.Tags})
-	}
-	out.Dropped = appendDropped(out.Dropped, reasonMissingPlatform, noPlatform)
-	return out
-}
-
-// appendDropped adds a dropped-tags entry when tags is not empty.
-func appendDropped(d []v1alpha1.DroppedTags, reason string, tags []string) []v1alpha1.DroppedTags {
-	if len(tags) == 0 {
-		return d
-	}
-	return append(d, v1alpha1.DroppedTags{Reason: reason, Count: len(tags), Examples: tags[:min(len(tags), policy.MaxExamples)]})
 }
