@@ -3,13 +3,10 @@ package controller
 import (
 	"context"
 	"errors"
-	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/go-logr/logr"
-	"github.com/google/go-containerregistry/pkg/name"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -22,9 +19,6 @@ import (
 	"github.com/tagflow/tagflow/scanner"
 	"github.com/tagflow/tagflow/scanner/store"
 )
-
-// latestTagsCount is how many tags lastScanResult.latestTags lists, as in Flux.
-const latestTagsCount = 10
 
 // +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagerepositories,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=image.tagflow.dev,resources=imagerepositories/status,verbs=get;patch
@@ -133,18 +127,8 @@ func (s *repositoryRun) scan(ctx context.Context) (time.Duration, error) {
 		return 0, retry(imagev1.FailureReason, fmtErr("storing tags", err))
 	}
 	st := &repo.Status
-	if ref, err := name.NewRepository(s.image, insecure(repo)...); err == nil {
-		st.CanonicalImageName = ref.Name()
-	}
-	st.LastScanResult = &imagev1.ScanResult{
-		Revision:   meta.Revision,
-		TagCount:   meta.Count,
-		ScanTime:   metav1.NewTime(meta.ScanTime),
-		LatestTags: latestTags(tags),
-	}
-	st.ObservedExclusionList = repo.GetExclusionList()
-	markReady(&st.Conditions, repo.Generation,
-		fmt.Sprintf("successful scan: found %d tags with checksum %s", meta.Count, meta.Revision))
+	msg := adapt.RecordScan(st, repo, s.image, tags, meta)
+	markReady(&st.Conditions, repo.Generation, msg)
 	return repo.GetRequeueAfter(), nil
 }
 
@@ -236,20 +220,4 @@ func scanError(err error) error {
 		return retry(imagev1.AuthenticationFailedReason, err)
 	}
 	return retry(imagev1.ReadOperationFailedReason, err)
-}
-
-// insecure returns the name options for a repository served over plain HTTP.
-func insecure(repo *imagev1.ImageRepository) []name.Option {
-	if repo.Spec.Insecure {
-		return []name.Option{name.Insecure}
-	}
-	return nil
-}
-
-// latestTags returns the first tags in descending string order, as Flux's latestTags.
-func latestTags(tags []string) []string {
-	sorted := slices.Clone(tags)
-	slices.SortFunc(sorted, func(a, b string) int { return strings.Compare(b, a) })
-	sorted = slices.Compact(sorted)
-	return sorted[:min(len(sorted), latestTagsCount)]
 }

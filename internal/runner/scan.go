@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/go-logr/logr"
-	"github.com/google/go-containerregistry/pkg/name"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/tagflow/tagflow/api/v1alpha1"
 	"github.com/tagflow/tagflow/internal/adapt"
@@ -17,9 +13,6 @@ import (
 	"github.com/tagflow/tagflow/scanner"
 	"github.com/tagflow/tagflow/scanner/store"
 )
-
-// latestTagsCount is how many tags lastScanResult.latestTags lists, as in Flux.
-const latestTagsCount = 10
 
 // outcome is the result of reconciling one object once.
 type outcome struct {
@@ -83,27 +76,9 @@ func (r *Runner) scanTags(ctx context.Context, repo *v1alpha1.ImageRepository, s
 		return outcome{err: fmt.Errorf("storing tags: %w", err)}
 	}
 	changed := st.LastScanResult == nil || st.LastScanResult.Revision != meta.Revision
-	if ref, err := name.NewRepository(sc.Image); err == nil {
-		st.CanonicalImageName = ref.Name()
-	}
-	st.LastScanResult = &v1alpha1.ScanResult{
-		Revision:   meta.Revision,
-		TagCount:   meta.Count,
-		ScanTime:   metav1.NewTime(meta.ScanTime),
-		LatestTags: latestTags(tags),
-	}
-	st.ObservedExclusionList = repo.GetExclusionList()
-	markReady(&st.Conditions, repo.Generation, v1alpha1.SucceededReason,
-		fmt.Sprintf("successful scan: found %d tags with checksum %s", meta.Count, meta.Revision))
+	msg := adapt.RecordScan(st, repo, sc.Image, tags, meta)
+	markReady(&st.Conditions, repo.Generation, v1alpha1.SucceededReason, msg)
 	return outcome{changed: changed}
-}
-
-// latestTags returns the first tags in descending string order, as Flux's latestTags.
-func latestTags(tags []string) []string {
-	sorted := slices.Clone(tags)
-	slices.SortFunc(sorted, func(a, b string) int { return strings.Compare(b, a) })
-	sorted = slices.Compact(sorted)
-	return sorted[:min(len(sorted), latestTagsCount)]
 }
 
 // scanFailureReason maps a scan error to a condition reason.
