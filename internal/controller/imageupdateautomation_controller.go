@@ -306,16 +306,8 @@ func (s *automationRun) push(ctx context.Context) (time.Duration, error) {
 	st.LastAutomationRunTime = &metav1.Time{Time: s.r.Now()}
 	runCtx, cancel := context.WithTimeout(ctx, 3*s.git.Timeout)
 	defer cancel()
-	var problems []updater.Problem
-	res, err := s.repo.Run(runCtx, func(ctx context.Context, dir string) (gitrepo.Changes, error) {
-		result, err := updater.Update(ctx, dir, s.git.Path, s.images)
-		if err != nil {
-			return gitrepo.Changes{}, fmt.Errorf("updating %s: %w", s.git.Path, err)
-		}
-		problems = result.Problems
-		data := adapt.NewTemplateData(a, result, s.git.Values)
-		return gitrepo.Changes{Files: result.Files(), TemplateData: data}, nil
-	})
+	update := &adapt.Update{Automation: a, Git: s.git, Images: s.images}
+	res, err := s.repo.Run(runCtx, update.Changes)
 	if res.Pushed {
 		st.LastPushCommit = res.Commit
 		st.LastPushTime = &metav1.Time{Time: s.r.Now()}
@@ -327,8 +319,8 @@ func (s *automationRun) push(ctx context.Context) (time.Duration, error) {
 	}
 	st.ObservedPolicies = s.seen
 	st.ObservedSourceRevision = adapt.SourceRevision(res)
-	if len(problems) > 0 {
-		return 0, wait(imagev1.InvalidMarkerReason, a.GetRequeueAfter(), adapt.ProblemsError(problems))
+	if len(update.Problems) > 0 {
+		return 0, wait(imagev1.InvalidMarkerReason, a.GetRequeueAfter(), adapt.ProblemsError(update.Problems))
 	}
 	markReady(&st.Conditions, a.Generation, adapt.RunMessage(res))
 	return a.GetRequeueAfter(), nil

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"time"
 
@@ -60,18 +59,10 @@ func (r *Runner) runAutomation(ctx context.Context, auto *v1alpha1.ImageUpdateAu
 	if err != nil {
 		return gitrepo.Result{}, outcome{err: err, stalled: true}, adapt.AutomationReason(err)
 	}
-	var problems []updater.Problem
 	runCtx, cancel := r.graceContext(ctx, 3*a.git.Timeout)
 	defer cancel()
-	res, err := a.repo.Run(runCtx, func(ctx context.Context, dir string) (gitrepo.Changes, error) {
-		result, err := r.opts.Update(ctx, dir, a.git.Path, a.images)
-		if err != nil {
-			return gitrepo.Changes{}, fmt.Errorf("updating %s: %w", a.git.Path, err)
-		}
-		problems = result.Problems
-		data := adapt.NewTemplateData(auto, result, a.git.Values)
-		return gitrepo.Changes{Files: result.Files(), TemplateData: data}, nil
-	})
+	update := &adapt.Update{Automation: auto, Git: a.git, Images: a.images, Apply: r.opts.Update}
+	res, err := a.repo.Run(runCtx, update.Changes)
 	if res.Pushed {
 		st.LastPushCommit = res.Commit
 		st.LastPushTime = &metav1.Time{Time: r.opts.Now()}
@@ -81,8 +72,8 @@ func (r *Runner) runAutomation(ctx context.Context, auto *v1alpha1.ImageUpdateAu
 	}
 	st.ObservedPolicies = a.observed
 	st.ObservedSourceRevision = adapt.SourceRevision(res)
-	if len(problems) > 0 {
-		return res, outcome{err: adapt.ProblemsError(problems)}, v1alpha1.InvalidMarkerReason
+	if len(update.Problems) > 0 {
+		return res, outcome{err: adapt.ProblemsError(update.Problems)}, v1alpha1.InvalidMarkerReason
 	}
 	markReady(&st.Conditions, auto.Generation, v1alpha1.SucceededReason, adapt.RunMessage(res))
 	return res, outcome{}, ""
