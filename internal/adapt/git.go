@@ -98,6 +98,9 @@ func Automation(a *v1alpha1.ImageUpdateAutomation, src GitSource, signingKey map
 	if spec == nil {
 		return g, fieldErrorf("spec.git", "required")
 	}
+	if spec.PullRequest != nil {
+		return g, fieldError("spec.git.pullRequest", ErrPullRequestsUnsupported)
+	}
 	if src.URL == "" {
 		return g, fieldErrorf(src.Field, "required")
 	}

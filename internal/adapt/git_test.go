@@ -211,6 +211,10 @@ func TestAutomationErrors(t *testing.T) {
 		{name: "tag checkout without push branch", git: func(g *v1alpha1.GitSpec) {
 			g.Checkout = &v1alpha1.GitCheckoutSpec{Reference: v1alpha1.GitRepositoryRef{Tag: "v1"}}
 		}, src: https, want: []string{"spec.git.checkout.ref: checkout ref: a tag, semver or commit checkout needs a push branch other than the checkout branch"}},
+		{name: "pull request", git: func(g *v1alpha1.GitSpec) {
+			g.Push = &v1alpha1.PushSpec{Branch: "image-updates"}
+			g.PullRequest = &v1alpha1.PullRequestSpec{Provider: v1alpha1.GitHubProvider}
+		}, src: https, want: []string{"spec.git.pullRequest: pull requests are not opened by this version of tagflow"}},
 		{name: "no git", src: https, want: []string{"spec.git: required"}},
 	}
 	for _, tt := range tests {

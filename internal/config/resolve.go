@@ -45,9 +45,13 @@ func (s *Set) errorsOf(kind string, obj object, errs ...error) []error {
 	key := objectKey{kind, obj.GetNamespace(), obj.GetName()}
 	var out []error
 	for _, err := range errorsAt(s.origins[key], errs...) {
-		if !errors.Is(err, errBroken) && !s.alreadyReported(key, err.(*Error).Field) {
-			out = append(out, err)
+		if errors.Is(err, errBroken) {
+			continue
 		}
+		if e, ok := errors.AsType[*Error](err); ok && s.alreadyReported(key, e.Field) {
+			continue
+		}
+		out = append(out, err)
 	}
 	return out
 }
