@@ -71,14 +71,15 @@ $(REGISTRY_BIN): ## CNCF Distribution, the real OCI registry the integration tes
 	@echo "building registry $(REGISTRY_VERSION) (a few minutes the first time)"
 	tmp=$$(mktemp -d); GOBIN=$$tmp $(GO) install github.com/distribution/distribution/v3/cmd/registry@$(REGISTRY_VERSION); mv $$tmp/registry $@; rm -rf $$tmp
 
-$(KUBE_APISERVER_BIN): hack/envtest/go.mod ## kube-apiserver built from source (setup-envtest cannot download here).
+# The binaries are cached by the version in their file name, so a fresh clone reuses them.
+$(KUBE_APISERVER_BIN): ## kube-apiserver built from source (setup-envtest cannot download here).
 	@mkdir -p $(@D)
 	@echo "building kube-apiserver $(KUBE_VERSION) (about 12 minutes the first time)"
 	cd hack/envtest && CGO_ENABLED=0 $(GO) build -trimpath -o $@.tmp \
 	  -ldflags "-X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=37" \
 	  k8s.io/kubernetes/cmd/kube-apiserver && mv $@.tmp $@
 
-$(ETCD_BIN): hack/envtest/go.mod
+$(ETCD_BIN):
 	@mkdir -p $(@D)
 	@echo "building etcd $(ETCD_VERSION)"
 	cd hack/envtest && CGO_ENABLED=0 $(GO) build -trimpath -o $@.tmp ./etcd && mv $@.tmp $@
