@@ -3,7 +3,6 @@ package updater
 import (
 	"flag"
 	"fmt"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tagflow/tagflow/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "regenerate the golden files under testdata")
@@ -67,7 +68,7 @@ func TestGolden(t *testing.T) {
 			if *update {
 				regenerate(t, caseDir, auto.dir, auto.report)
 			}
-			if diff := cmp.Diff(readTree(t, filepath.Join(caseDir, "expected")), auto.tree); diff != "" {
+			if diff := cmp.Diff(testenv.ReadTree(t, filepath.Join(caseDir, "expected")), auto.tree); diff != "" {
 				t.Errorf("tree mismatch (-want +got):\n%s", diff)
 			}
 			want, _ := os.ReadFile(filepath.Join(caseDir, "result.txt"))
@@ -97,7 +98,7 @@ func runGolden(t *testing.T, name string, p parser) goldenRun {
 	if err != nil {
 		t.Fatalf("Update() error = %v", err)
 	}
-	return goldenRun{dir: dir, tree: readTree(t, dir), report: formatResult(res)}
+	return goldenRun{dir: dir, tree: testenv.ReadTree(t, dir), report: formatResult(res)}
 }
 
 // formatResult prints a Result one line per change or problem, in a deterministic order.
@@ -118,36 +119,13 @@ func formatResult(r *Result) string {
 	return b.String()
 }
 
-// readTree maps every regular file under dir to its content; symbolic links and .git
-// directories (which Git cannot hold in a fixture) are skipped.
-func readTree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	tree := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() && d.Name() == ".git" {
-			return filepath.SkipDir
-		}
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		tree[filepath.ToSlash(rel)] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
-}
-
 func regenerate(t *testing.T, caseDir, got, report string) {
 	t.Helper()
 	exp := filepath.Join(caseDir, "expected")
 	if err := os.RemoveAll(exp); err != nil {
 		t.Fatal(err)
 	}
-	tree := readTree(t, got)
+	tree := testenv.ReadTree(t, got)
 	for _, name := range slices.Sorted(maps.Keys(tree)) {
 		writeFile(t, filepath.Join(exp, filepath.FromSlash(name)), tree[name])
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tagflow/tagflow/internal/demo"
+	"github.com/tagflow/tagflow/internal/testenv"
 )
 
 func TestPlanConfig(t *testing.T) {
@@ -45,7 +46,7 @@ func TestPlanConfig(t *testing.T) {
 	}
 	pushed := filepath.Join(t.TempDir(), "pushed")
 	runGit(t, filepath.Dir(pushed), "clone", "-q", "--branch", demo.Branch, repo.URL(), pushed)
-	if diff := cmp.Diff(readPlanTree(t, pushed), readPlanTree(t, planned)); diff != "" {
+	if diff := cmp.Diff(testenv.ReadTree(t, pushed), testenv.ReadTree(t, planned)); diff != "" {
 		t.Errorf("planned tree differs from the pushed one (-pushed +planned):\n%s", diff)
 	}
 }

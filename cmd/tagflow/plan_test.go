@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"flag"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tagflow/tagflow/internal/testenv"
 )
 
 var updatePlan = flag.Bool("update", false, "regenerate testdata/plan.diff and testdata/plan/expected")
@@ -32,12 +33,12 @@ func TestPlanDirGitApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	runGit(t, repo, "init", "-q")
-	before := readPlanTree(t, repo)
+	before := testenv.ReadTree(t, repo)
 	stdout, stderr, code := runPlan(t, append([]string{"plan", "--dir", repo}, planImages...)...)
 	if code != 0 || stderr != "" {
 		t.Fatalf("plan exit code %d, stderr %q; want 0 and nothing", code, stderr)
 	}
-	if diff := cmp.Diff(before, readPlanTree(t, repo)); diff != "" {
+	if diff := cmp.Diff(before, testenv.ReadTree(t, repo)); diff != "" {
 		t.Errorf("plan changed --dir (-before +after):\n%s", diff)
 	}
 	patch := filepath.Join(t.TempDir(), "plan.diff")
@@ -55,7 +56,7 @@ func TestPlanDirGitApply(t *testing.T) {
 	if diff := cmp.Diff(string(want), stdout); diff != "" {
 		t.Errorf("plan diff mismatch (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(readPlanTree(t, "testdata/plan/expected"), readPlanTree(t, repo)); diff != "" {
+	if diff := cmp.Diff(testenv.ReadTree(t, "testdata/plan/expected"), testenv.ReadTree(t, repo)); diff != "" {
 		t.Errorf("tree after git apply mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -131,34 +132,13 @@ func runPlan(t *testing.T, args ...string) (string, string, int) {
 	return out.String(), errw.String(), exitCode(err)
 }
 
-func readPlanTree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	tree := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() && d.Name() == ".git" {
-			return filepath.SkipDir
-		}
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		tree[filepath.ToSlash(rel)] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
-}
-
 func writePlanGolden(t *testing.T, repo, diff string) {
 	t.Helper()
 	writePlanFile(t, "testdata/plan.diff", diff)
 	if err := os.RemoveAll("testdata/plan/expected"); err != nil {
 		t.Fatal(err)
 	}
-	for name, content := range readPlanTree(t, repo) {
+	for name, content := range testenv.ReadTree(t, repo) {
 		writePlanFile(t, filepath.Join("testdata/plan/expected", filepath.FromSlash(name)), content)
 	}
 }

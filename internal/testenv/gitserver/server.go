@@ -12,8 +12,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
+
+	"github.com/tagflow/tagflow/internal/testenv"
 )
 
 // Options selects the protocols a Server speaks besides smart HTTP, which is always on.
@@ -49,7 +50,7 @@ type Server struct {
 	home   string   // HOME of every git command the harness runs
 	env    []string // clean environment for git
 	gitBin string
-	log    *syncBuffer // git http-backend's and sshd's stderr
+	log    *testenv.SyncBuffer // git http-backend's and sshd's stderr
 }
 
 // Start starts a server with options opts. It fails the test if git (or, with SSH,
@@ -67,7 +68,7 @@ func Start(t testing.TB, opts Options) *Server {
 		Root:     filepath.Join(dir, "srv"),
 		home:     filepath.Join(dir, "home"),
 		gitBin:   gitBin,
-		log:      &syncBuffer{},
+		log:      &testenv.SyncBuffer{},
 	}
 	for _, d := range []string{s.Root, s.home} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -195,22 +196,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand.Read never returns an error
 	return hex.EncodeToString(b)
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes and reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

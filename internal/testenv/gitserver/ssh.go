@@ -21,6 +21,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/tagflow/tagflow/internal/testenv"
 )
 
 // SSHDPath is where Debian's openssh-server installs sshd.
@@ -82,7 +84,7 @@ func (s *Server) runSSHD(t testing.TB, f *sshFiles) error {
 	if err := os.WriteFile(f.config, []byte(s.sshdConfig(f, port)), 0o600); err != nil {
 		return fmt.Errorf("writing sshd_config: %w", err)
 	}
-	out := &syncBuffer{}
+	out := &testenv.SyncBuffer{}
 	cmd := exec.Command(SSHDPath, "-D", "-e", "-f", f.config)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {

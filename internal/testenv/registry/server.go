@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -12,9 +11,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/tagflow/tagflow/internal/testenv"
 )
 
 // Version is the Distribution release the harness runs (the Makefile builds it).
@@ -81,8 +81,8 @@ type Server struct {
 	token *tokenServer
 
 	cmd  *exec.Cmd
-	done chan struct{} // closed when the process has exited
-	log  *syncBuffer   // the process's stdout and stderr
+	done chan struct{}       // closed when the process has exited
+	log  *testenv.SyncBuffer // the process's stdout and stderr
 }
 
 // BinPath returns the path of the registry binary: $TAGFLOW_REGISTRY_BIN, else
@@ -187,7 +187,7 @@ func (s *Server) start(t testing.TB, bin string, cfg config) error {
 	if err := os.WriteFile(s.ConfigFile, []byte(cfg.yaml()), 0o600); err != nil {
 		return fmt.Errorf("writing config: %w", err)
 	}
-	s.log = &syncBuffer{}
+	s.log = &testenv.SyncBuffer{}
 	s.cmd = exec.Command(bin, "serve", s.ConfigFile)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	// Distribution 3 exports OpenTelemetry traces by default; there is no collector here.
@@ -298,22 +298,4 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes and reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

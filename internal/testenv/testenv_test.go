@@ -1,0 +1,42 @@
+package testenv
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestReadTree(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{"a.yaml": "a", "sub/b.yml": "b\r\n", ".git/config": "x"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("a.yaml", filepath.Join(dir, "link.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"a.yaml": "a", "sub/b.yml": "b\r\n"}
+	if diff := cmp.Diff(want, ReadTree(t, dir)); diff != "" {
+		t.Errorf("ReadTree mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestSyncBuffer(t *testing.T) {
+	var b SyncBuffer
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() { _, _ = b.Write([]byte("ab")) })
+	}
+	wg.Wait()
+	if got := b.String(); got != "abababababababab" {
+		t.Errorf("SyncBuffer holds %q after 8 writes of \"ab\"", got)
+	}
+}
