@@ -19,17 +19,20 @@ GOLANGCI_LINT_VERSION := v2.15.0
 REGISTRY_VERSION := v3.1.2
 KUBE_VERSION := v1.37.2
 ETCD_VERSION := $(shell awk '$$1=="go.etcd.io/etcd/server/v3"{print $$2}' hack/envtest/go.mod)
+GITEA_VERSION := $(shell awk '$$1=="code.gitea.io/gitea"{print $$2}' hack/gitea/go.mod)
 
 CONTROLLER_GEN := $(BIN)/controller-gen-$(CONTROLLER_GEN_VERSION)
 GOLANGCI_LINT := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
 REGISTRY_BIN := $(TAGFLOW_TOOLS_DIR)/registry-$(REGISTRY_VERSION)
 KUBE_APISERVER_BIN := $(TAGFLOW_TOOLS_DIR)/kube-apiserver-$(KUBE_VERSION)
 ETCD_BIN := $(TAGFLOW_TOOLS_DIR)/etcd-$(ETCD_VERSION)
+GITEA_BIN := $(TAGFLOW_TOOLS_DIR)/gitea-$(GITEA_VERSION)
 
 # The test servers find their binaries through these variables (see internal/testenv).
 export TAGFLOW_REGISTRY_BIN := $(REGISTRY_BIN)
 export TAGFLOW_KUBE_APISERVER_BIN := $(KUBE_APISERVER_BIN)
 export TAGFLOW_ETCD_BIN := $(ETCD_BIN)
+export TAGFLOW_GITEA_BIN := $(GITEA_BIN)
 
 TEST_FLAGS ?=
 FUZZ_TIME ?= 60s
@@ -50,7 +53,7 @@ test-short: ## Quick local run: skips the tests that start slow servers.
 	$(GO) test -short -count=1 ./...
 
 .PHONY: test-deps
-test-deps: system-deps $(REGISTRY_BIN) $(KUBE_APISERVER_BIN) $(ETCD_BIN) ## Everything the test suite needs.
+test-deps: system-deps $(REGISTRY_BIN) $(KUBE_APISERVER_BIN) $(ETCD_BIN) $(GITEA_BIN) ## Everything the test suite needs.
 
 .PHONY: system-deps
 system-deps: ## Debian packages the test servers use (git, sshd, gpg).
@@ -84,6 +87,19 @@ $(ETCD_BIN):
 	@echo "building etcd $(ETCD_VERSION)"
 	cd hack/envtest && CGO_ENABLED=0 $(GO) build -trimpath -o $@.tmp ./etcd && mv $@.tmp $@
 
+# Gitea, the real forge the pull-request tests open pull requests on. It is built with cgo for
+# SQLite; without bindata it reads options/, templates/ and public/ from a static root, which
+# is copied from the module next to the binary ($(GITEA_BIN)-static).
+$(GITEA_BIN):
+	@mkdir -p $(@D)
+	@echo "building gitea $(GITEA_VERSION) (about 10 minutes the first time)"
+	cd hack/gitea && CGO_ENABLED=1 $(GO) build -trimpath -tags 'sqlite sqlite_unlock_notify' \
+	  -ldflags "-X main.Version=$(GITEA_VERSION:v%=%)" -o $@.tmp code.gitea.io/gitea
+	rm -rf $@-static; mkdir -p $@-static
+	cd hack/gitea && dir=$$($(GO) list -m -f '{{.Dir}}' code.gitea.io/gitea) && \
+	  cp -R $$dir/options $$dir/templates $$dir/public $@-static/ && chmod -R u+w $@-static
+	mv $@.tmp $@
+
 .PHONY: envtest-bins
 envtest-bins: $(KUBE_APISERVER_BIN) $(ETCD_BIN) ## The kube-apiserver and etcd binaries for envtest.
 
@@ -113,6 +129,7 @@ manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC into config/.
 verify: generate manifests ## Regenerate code and manifests; fail if anything changed.
 	$(GO) mod tidy
 	cd hack/envtest && $(GO) mod tidy
+	cd hack/gitea && $(GO) mod tidy
 	gofmt -l . | (! grep .) || (echo "gofmt would change the files above"; exit 1)
 	@if [ -n "$$(git status --porcelain -- api config go.mod go.sum hack)" ]; then \
 	  git status --porcelain -- api config go.mod go.sum hack; git --no-pager diff --stat; \
