@@ -11,12 +11,12 @@ import (
 type State string
 
 const (
-	// Open is an open pull request (a draft is open too).
-	Open State = "open"
-	// Merged is a pull request whose change was merged.
-	Merged State = "merged"
-	// Closed is a pull request closed without merging.
-	Closed State = "closed"
+	// StateOpen is an open pull request (a draft is open too).
+	StateOpen State = "open"
+	// StateMerged is a pull request whose change was merged.
+	StateMerged State = "merged"
+	// StateClosed is a pull request closed without merging.
+	StateClosed State = "closed"
 )
 
 // PullRequest is a pull request (a GitLab merge request) as the forge reports it.
