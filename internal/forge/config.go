@@ -49,7 +49,7 @@ func (c Config) OwnerName() (owner, name string, ok bool) {
 // slash and without the .git suffix: https://github.com/org/app.git and
 // git@github.com:org/app give ("github.com", "org/app").
 func RepositoryPath(gitURL string) (host, path string, err error) {
-	if u, perr := url.Parse(gitURL); perr == nil && u.Scheme != "" && u.Host != "" {
+	if u, perr := url.Parse(gitURL); perr == nil && strings.Contains(gitURL, "://") {
 		host, path = u.Hostname(), u.Path
 	} else if at, rest, ok := strings.Cut(gitURL, ":"); ok && !strings.Contains(at, "/") {
 		// scp-like: [user@]host:path
