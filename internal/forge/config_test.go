@@ -44,4 +44,3 @@ func TestOwnerName(t *testing.T) {
 		}
 	}
 }
-
