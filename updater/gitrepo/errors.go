@@ -13,6 +13,9 @@ var (
 	// ErrRemoteRejected is matched (errors.Is) by a RemoteRejectedError: the remote refused
 	// the push for another reason, such as a pre-receive hook or branch protection.
 	ErrRemoteRejected = errors.New("push rejected by the remote")
+	// ErrBranchModified is matched (errors.Is) by a BranchModifiedError: someone else pushed
+	// to the push branch, and tagflow leaves it alone.
+	ErrBranchModified = errors.New("push branch has commits tagflow did not make")
 )
 
 // PushRejectedError says that the retries ran out.
@@ -65,6 +68,28 @@ func (e *RemoteRejectedError) Unwrap() error { return e.Err }
 
 // Is matches ErrRemoteRejected.
 func (e *RemoteRejectedError) Is(target error) bool { return target == ErrRemoteRejected }
+
+// BranchModifiedError says that the head of a push branch other than the checkout branch
+// was not committed by tagflow's author, so rebuilding the branch would throw away someone's
+// work. Nothing was committed or pushed. The branch is rebuilt again once it is deleted, or
+// once its head is a commit by tagflow's author again.
+type BranchModifiedError struct {
+	// Branch is the push branch.
+	Branch string
+	// Head is the full hash of the branch's head.
+	Head string
+	// Author and Committer are the head commit's author and committer, as "Name <email>".
+	Author, Committer string
+}
+
+// Error implements error.
+func (e *BranchModifiedError) Error() string {
+	return fmt.Sprintf("push branch %s was modified by someone else (head %s, author %s, committer %s): "+
+		"left as it is; delete the branch to let tagflow rebuild it", e.Branch, shortHash(e.Head), e.Author, e.Committer)
+}
+
+// Is matches ErrBranchModified.
+func (e *BranchModifiedError) Is(target error) bool { return target == ErrBranchModified }
 
 func shortHash(h string) string {
 	if len(h) > 7 {

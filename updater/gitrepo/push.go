@@ -10,6 +10,8 @@ import (
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-logr/logr"
 )
 
 // keptRefPrefix holds commits whose push the remote refused, so that they stay reachable in
@@ -21,6 +23,8 @@ const keptRefPrefix = "refs/tagflow/unpushed/"
 type target struct {
 	exists bool
 	head   plumbing.Hash
+	// modified is set when the head is not a commit by tagflow's author.
+	modified *BranchModifiedError
 }
 
 // target fetches the push branch when it differs from the checkout branch, so that its head
@@ -43,7 +47,24 @@ func (r *Repo) target(ctx context.Context, repo *gogit.Repository) (target, erro
 	if err != nil {
 		return target{}, fmt.Errorf("resolving push branch %s: %w", r.pushBranch(), err)
 	}
-	return target{exists: true, head: ref.Hash()}, nil
+	t := target{exists: true, head: ref.Hash()}
+	c, err := repo.CommitObject(t.head)
+	if err != nil {
+		return target{}, fmt.Errorf("reading push branch head %s: %w", t.head, err)
+	}
+	if !r.madeByUs(c) {
+		t.modified = &BranchModifiedError{Branch: r.pushBranch(), Head: t.head.String(),
+			Author: c.Author.Name + " <" + c.Author.Email + ">", Committer: c.Committer.Name + " <" + c.Committer.Email + ">"}
+	}
+	return t, nil
+}
+
+// madeByUs reports whether c was authored and committed with tagflow's author email, the
+// sign (as for Renovate) that the branch holds only what tagflow wrote: a person's commit on
+// top, an amend or a merge of the base changes the head's author or committer.
+func (r *Repo) madeByUs(c *object.Commit) bool {
+	email := r.opts.author.Email
+	return strings.EqualFold(c.Author.Email, email) && strings.EqualFold(c.Committer.Email, email)
 }
 
 // holdsSameChange reports whether the push branch already is the new commit's tree on top of
@@ -195,3 +216,51 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 }
 
 func (l *limitedBuffer) String() string { return l.b.String() }
+
+// headOr is the push branch's head before the run: the branch's own head when it differs
+// from the checkout branch (none when it does not exist), else the checkout head.
+func (t target) headOr(base plumbing.Hash, switching bool) string {
+	switch {
+	case !switching:
+		return base.String()
+	case t.exists:
+		return t.head.String()
+	}
+	return ""
+}
+
+// DeletePushBranch deletes the push branch on the remote if it still points at head (a
+// Result.Head), and does nothing if it no longer exists. It refuses when the push branch is
+// the checkout branch. The head is checked by listing the remote just before the push, whose
+// delete command the remote applies only if the branch is still at the hash it advertised.
+func (r *Repo) DeletePushBranch(ctx context.Context, head string) error {
+	if r.pushBranch() == r.ref.Branch || r.opts.pushBranch == "" {
+		return fmt.Errorf("deleting push branch %s: it is the checkout branch", r.pushBranch())
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	repo, err := r.openCache()
+	if err != nil {
+		return err
+	}
+	cur, exists, err := r.remoteHead(ctx, repo, r.pushBranch())
+	switch {
+	case err != nil:
+		return err
+	case !exists:
+		return nil
+	case cur.String() != head:
+		return fmt.Errorf("deleting push branch %s: it moved to %s, not %s; left as it is", r.pushBranch(), shortHash(cur.String()), shortHash(head))
+	}
+	name := plumbing.NewBranchReferenceName(r.pushBranch())
+	var progress limitedBuffer
+	err = repo.PushContext(ctx, r.pushOptions([]config.RefSpec{config.RefSpec(":" + name.String())}, &progress))
+	if err == nil || errors.Is(err, gogit.NoErrAlreadyUpToDate) {
+		logr.FromContextOrDiscard(ctx).V(1).Info("deleted push branch", "branch", r.pushBranch())
+		return nil
+	}
+	if msg := remoteLines(progress.String()); msg != "" {
+		return fmt.Errorf("deleting push branch %s: %w; remote said: %s", r.pushBranch(), err, msg)
+	}
+	return fmt.Errorf("deleting push branch %s: %w", r.pushBranch(), err)
+}

@@ -54,8 +54,16 @@ type Result struct {
 	Base string
 	// Branch is the branch pushed to, or that would have been pushed to.
 	Branch string
-	// Message is the commit message of the pushed commit.
+	// Message is the commit message of the commit made, pushed or not; empty when the update
+	// changed nothing.
 	Message string
+	// Changed reports that the update changed the checkout: the push branch holds (or, after
+	// an error, was to hold) a commit the checkout branch does not have. For a push branch
+	// other than the checkout branch, false means nothing is left to update.
+	Changed bool
+	// Head is the full hash of the push branch's head on the remote after the run: the
+	// pushed commit, or what the branch already held; empty when the branch does not exist.
+	Head string
 	// Attempts is how many times the update was applied (1 unless a push was rejected).
 	Attempts int
 }

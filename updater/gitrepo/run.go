@@ -59,6 +59,10 @@ func (r *Repo) attempt(ctx context.Context, update UpdateFunc) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	res.Head = t.headOr(base, r.switching())
+	if t.modified != nil {
+		return res, t.modified
+	}
 	ch, err := update(ctx, r.dir)
 	if err != nil {
 		return res, fmt.Errorf("updating worktree: %w", err)
@@ -73,20 +77,21 @@ func (r *Repo) attempt(ctx context.Context, update UpdateFunc) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	return r.publish(ctx, repo, t, base, h, msg)
+	res.Changed, res.Message = true, msg
+	return r.publish(ctx, repo, t, res, h)
 }
 
 // publish pushes commit h unless the push branch already holds the same change, then pushes
 // the extra refspec.
-func (r *Repo) publish(ctx context.Context, repo *gogit.Repository, t target, base, h plumbing.Hash, msg string) (Result, error) {
-	res := Result{Branch: r.pushBranch(), Base: base.String()}
+func (r *Repo) publish(ctx context.Context, repo *gogit.Repository, t target, res Result, h plumbing.Hash) (Result, error) {
+	base := plumbing.NewHash(res.Base)
 	if same, err := t.holdsSameChange(repo, base, h); err != nil || same {
 		return res, err
 	}
 	if err := r.pushBranchRef(ctx, repo, t, base, h); err != nil {
 		return res, err
 	}
-	res.Pushed, res.Commit, res.Message = true, h.String(), msg
+	res.Pushed, res.Commit, res.Head = true, h.String(), h.String()
 	logr.FromContextOrDiscard(ctx).V(1).Info("pushed", "commit", h.String(), "branch", r.pushBranch())
 	if r.opts.pushRefspec != "" {
 		return res, r.pushRefspec(ctx, repo, h)

@@ -28,7 +28,7 @@ func TestRunFirstPushThenNoChange(t *testing.T) {
 		}
 		head := s.Head(t, name, "main")
 		wantMsg := "Update from image update automation\n\n- app:1.0.0 -> app:1.1.0 (apps:app)\n"
-		want := gitrepo.Result{Pushed: true, Commit: head, Base: base, Branch: "main", Message: wantMsg, Attempts: 1}
+		want := gitrepo.Result{Pushed: true, Commit: head, Base: base, Branch: "main", Message: wantMsg, Changed: true, Head: head, Attempts: 1}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("Run() mismatch (-want +got):\n%s", diff)
 		}
@@ -46,7 +46,7 @@ func TestRunFirstPushThenNoChange(t *testing.T) {
 		if err != nil {
 			t.Fatalf("second Run() error = %v", err)
 		}
-		wantAgain := gitrepo.Result{Base: head, Branch: "main", Attempts: 1}
+		wantAgain := gitrepo.Result{Base: head, Branch: "main", Head: head, Attempts: 1}
 		if diff := cmp.Diff(wantAgain, again); diff != "" {
 			t.Errorf("second Run() mismatch (-want +got):\n%s", diff)
 		}
@@ -183,6 +183,9 @@ func TestRunPushBranchIsRebuiltFromTheMovedBase(t *testing.T) {
 		if err != nil || unchanged.Pushed || s.Head(t, name, "auto") != first.Commit {
 			t.Errorf("Run() with auto already up to date = %+v, %v; want no push", unchanged, err)
 		}
+		if !unchanged.Changed || unchanged.Head != first.Commit || unchanged.Message != first.Message {
+			t.Errorf("Run() with auto already up to date = %+v; want Changed with auto's head %s and the message", unchanged, first.Commit)
+		}
 
 		moved := s.CommitFromClone(t, name, "main", map[string]string{"other.txt": "new base\n"}, "Move main")
 		second, err := r.Run(t.Context(), update)
@@ -206,9 +209,10 @@ func TestRunPushBranchLeaseRetriesWhenTheBranchMoves(t *testing.T) {
 	if _, err := r.Run(t.Context(), mustSetImage("3.0.0")); err != nil {
 		t.Fatalf("first Run() error = %v", err)
 	}
+	// Another tagflow replica (same author) rebuilds the branch while this one works.
 	update, calls := setImage("3.1.0", func(attempt int) {
 		if attempt == 1 {
-			s.CommitFromClone(t, name, "auto", map[string]string{"human.txt": "edit\n"}, "A human edits the PR branch")
+			s.CommitAs(t, name, "auto", map[string]string{"other.txt": "replica\n"}, "Another replica", "tagflow bot", "bot@tagflow.invalid")
 		}
 	})
 
@@ -216,8 +220,77 @@ func TestRunPushBranchLeaseRetriesWhenTheBranchMoves(t *testing.T) {
 	if err != nil || !got.Pushed || got.Attempts != 2 || calls.Load() != 2 {
 		t.Fatalf("Run() = %+v, %v after %d calls; want a push after 2 attempts", got, err, calls.Load())
 	}
-	if s.Head(t, name, "auto") != got.Commit || s.Git(t, name, "rev-parse", "auto^") != s.Head(t, name, "main") {
+	if s.Head(t, name, "auto") != got.Commit || got.Head != got.Commit || s.Git(t, name, "rev-parse", "auto^") != s.Head(t, name, "main") {
 		t.Errorf("auto is not our commit on main's head")
+	}
+}
+
+func TestRunPushBranchModifiedBySomeoneElseIsLeftAlone(t *testing.T) {
+	s := gitserver.Start(t, gitserver.Options{})
+	name := newRepoName(t, s)
+	r := newRepo(t, s, transports[0], name, gitrepo.Ref{Branch: "main"}, gitrepo.WithPushBranch("auto"))
+	if _, err := r.Run(t.Context(), mustSetImage("3.0.0")); err != nil {
+		t.Fatalf("first Run() error = %v", err)
+	}
+	// A person pushes a fix to the pull request branch while tagflow is about to push.
+	var human string
+	update, _ := setImage("3.1.0", func(attempt int) {
+		if attempt == 1 {
+			human = s.CommitFromClone(t, name, "auto", map[string]string{"fix.txt": "by hand\n"}, "A human edits the PR branch")
+		}
+	})
+	got, err := r.Run(t.Context(), update)
+	var modified *gitrepo.BranchModifiedError
+	if !errors.As(err, &modified) || !errors.Is(err, gitrepo.ErrBranchModified) {
+		t.Fatalf("Run() error = %v, want a BranchModifiedError", err)
+	}
+	if got.Pushed || s.Head(t, name, "auto") != human || got.Head != human || modified.Head != human {
+		t.Errorf("Run() = %+v; auto at %s; want the human commit %s kept and reported", got, s.Head(t, name, "auto"), human)
+	}
+	if !strings.Contains(modified.Author, gitserver.OtherEmail) || !strings.Contains(err.Error(), "delete the branch") {
+		t.Errorf("error %q does not name the author or the way out", err)
+	}
+
+	// Later runs leave it alone too, without calling the update.
+	again, calls := setImage("3.2.0", nil)
+	if _, err := r.Run(t.Context(), again); !errors.Is(err, gitrepo.ErrBranchModified) || calls.Load() != 0 {
+		t.Errorf("second Run() error = %v after %d update calls, want ErrBranchModified and none", err, calls.Load())
+	}
+
+	// Once the branch is deleted, tagflow rebuilds it.
+	s.Git(t, name, "branch", "-D", "auto")
+	rebuilt, err := r.Run(t.Context(), mustSetImage("3.2.0"))
+	if err != nil || !rebuilt.Pushed || !rebuilt.Changed || s.Head(t, name, "auto") != rebuilt.Commit {
+		t.Fatalf("Run() after the branch was deleted = %+v, %v; want a push", rebuilt, err)
+	}
+}
+
+func TestDeletePushBranch(t *testing.T) {
+	s := gitserver.Start(t, gitserver.Options{})
+	name := newRepoName(t, s)
+	r := newRepo(t, s, transports[0], name, gitrepo.Ref{Branch: "main"}, gitrepo.WithPushBranch("auto"))
+	res, err := r.Run(t.Context(), mustSetImage("4.0.0"))
+	if err != nil || !res.Pushed {
+		t.Fatalf("Run() = %+v, %v", res, err)
+	}
+	if err := r.DeletePushBranch(t.Context(), strings.Repeat("a", 40)); err == nil || !strings.Contains(err.Error(), "moved") {
+		t.Errorf("DeletePushBranch(stale head) error = %v, want it refused", err)
+	}
+	if s.Head(t, name, "auto") != res.Head {
+		t.Fatalf("auto was deleted with a stale head")
+	}
+	if err := r.DeletePushBranch(t.Context(), res.Head); err != nil {
+		t.Fatalf("DeletePushBranch() error = %v", err)
+	}
+	if s.Head(t, name, "auto") != "" || s.Head(t, name, "main") == "" {
+		t.Errorf("after DeletePushBranch: auto=%q main=%q, want auto gone and main kept", s.Head(t, name, "auto"), s.Head(t, name, "main"))
+	}
+	if err := r.DeletePushBranch(t.Context(), res.Head); err != nil {
+		t.Errorf("DeletePushBranch() of a missing branch error = %v, want nil", err)
+	}
+	same := newRepo(t, s, transports[0], name, gitrepo.Ref{Branch: "main"})
+	if err := same.DeletePushBranch(t.Context(), s.Head(t, name, "main")); err == nil {
+		t.Errorf("DeletePushBranch() on the checkout branch: no error")
 	}
 }
 

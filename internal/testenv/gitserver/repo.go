@@ -76,6 +76,12 @@ func (s *Server) SetHook(t testing.TB, name, hook, script string) {
 // hash. A missing branch is created without parents.
 func (s *Server) CommitFromClone(t testing.TB, name, branch string, files map[string]string, msg string) string {
 	t.Helper()
+	return s.CommitAs(t, name, branch, files, msg, OtherName, OtherEmail)
+}
+
+// CommitAs is CommitFromClone with the given author and committer.
+func (s *Server) CommitAs(t testing.TB, name, branch string, files map[string]string, msg, authorName, authorEmail string) string {
+	t.Helper()
 	work := filepath.Join(t.TempDir(), "clone")
 	exists := s.Head(t, name, branch) != ""
 	var steps [][]string
@@ -96,7 +102,7 @@ func (s *Server) CommitFromClone(t testing.TB, name, branch string, files map[st
 		t.Fatalf("committing to %s %s from a clone: %v", name, branch, err)
 	}
 	ident := []string{
-		"-c", "user.name=" + OtherName, "-c", "user.email=" + OtherEmail,
+		"-c", "user.name=" + authorName, "-c", "user.email=" + authorEmail,
 	}
 	steps = [][]string{
 		{"add", "--all"},
