@@ -103,6 +103,10 @@ const (
 	// PullRequestFailedReason means the commit was pushed but opening or updating the pull
 	// request through the forge's API failed.
 	PullRequestFailedReason = "PullRequestFailed"
+
+	// PushBranchModifiedReason means someone else pushed to git.push.branch, so tagflow
+	// leaves the branch and its pull request alone until the branch is deleted.
+	PushBranchModifiedReason = "PushBranchModified"
 )
 
 // ReconcileRequestAnnotation asks for an immediate reconciliation when its value changes;

@@ -188,7 +188,11 @@ type PullRequestSpec struct {
 	URL string `json:"url,omitempty"`
 
 	// SecretRef names a Secret in the same namespace whose key token is an API token
-	// allowed to open pull requests.
+	// allowed to push nothing but open, edit and close pull requests (GitHub: pull
+	// requests read/write; GitLab: api scope; Gitea: write:repository and write:issue).
+	// For github, the keys githubAppID, githubAppInstallationID and githubAppPrivateKey
+	// authenticate as a GitHub App installation instead. An optional ca.crt is trusted for
+	// the forge's TLS certificate.
 	// +required
 	SecretRef LocalObjectReference `json:"secretRef"`
 
@@ -211,8 +215,10 @@ type PullRequestSpec struct {
 	// +optional
 	Draft bool `json:"draft,omitempty"`
 
-	// DeleteBranchWhenDone deletes git.push.branch once the pull request is merged or
-	// closed.
+	// DeleteBranchWhenDone closes the open pull request and deletes git.push.branch when
+	// there is nothing left to update: the checkout branch already has every change, for
+	// example after the pull request was merged. A branch someone else pushed to is never
+	// deleted.
 	// +optional
 	DeleteBranchWhenDone bool `json:"deleteBranchWhenDone,omitempty"`
 }

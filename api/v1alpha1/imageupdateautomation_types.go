@@ -79,6 +79,15 @@ type PullRequestStatus struct {
 	// Number is the pull request's number (a GitLab merge request's iid).
 	// +optional
 	Number int `json:"number,omitempty"`
+
+	// State is open, merged or closed.
+	// +kubebuilder:validation:Enum=open;merged;closed
+	// +optional
+	State string `json:"state,omitempty"`
+
+	// Branch is the branch the pull request is opened from.
+	// +optional
+	Branch string `json:"branch,omitempty"`
 }
 
 // ImageUpdateAutomationStatus is the observed state of an ImageUpdateAutomation.
