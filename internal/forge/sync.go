@@ -57,9 +57,10 @@ type Outcome struct {
 //     (Closed), else left as it is (Done);
 //   - a change is pending and a pull request is open: its title, body and labels are
 //     updated when they differ (Updated, Unchanged);
-//   - a change is pending and no pull request is open: one is opened (Opened), unless a
-//     merged or closed one already has the branch's head commit, which means people have
-//     dealt with exactly this change (Done).
+//   - a change is pending and no pull request is open: one is opened (Opened), unless
+//     people already dealt with this change: a merged or closed pull request has the
+//     branch's head commit, or one closed without merging has the same title and body
+//     (Done).
 //
 // When Open loses a race with another opener (ErrAlreadyExists), Sync updates the pull
 // request that won.
@@ -83,7 +84,7 @@ func Sync(ctx context.Context, c Client, req Request, b Branch, closeWhenDone bo
 	case open != nil:
 		return update(ctx, c, *open, req, b)
 	}
-	if i := slices.IndexFunc(prs, func(pr PullRequest) bool { return pr.Head == b.Head }); i >= 0 {
+	if i := slices.IndexFunc(prs, func(pr PullRequest) bool { return dealtWith(pr, req, b) }); i >= 0 {
 		return Outcome{Action: Done, PullRequest: &prs[i]}, nil
 	}
 	pr, err := c.Open(ctx, req)
@@ -126,13 +127,17 @@ func update(ctx context.Context, c Client, pr PullRequest, req Request, b Branch
 	return Outcome{Action: Updated, PullRequest: &got}, nil
 }
 
-// needsEdit reports whether the title, the body or a label differs. Titles and bodies are
-// compared without surrounding space and with Unix line ends, as forges normalise them.
+// dealtWith reports whether people already dealt with the change the branch holds through
+// pr: it was merged or closed with the branch's very head commit, or it was closed without
+// merging with the same title and body (the branch was rebuilt on a newer base since, but
+// the change is the one that was turned down). A person reopens it to get it updated again.
+func dealtWith(pr PullRequest, req Request, b Branch) bool {
+	return pr.Head == b.Head || (pr.State == StateClosed && sameText(pr, req))
+}
+
+// needsEdit reports whether the title, the body or a label differs.
 func needsEdit(pr PullRequest, req Request) bool {
-	if normalise(withoutDraftMarker(pr.Title)) != normalise(req.Title) {
-		return true
-	}
-	if normalise(pr.Body) != normalise(req.Body) {
+	if !sameText(pr, req) {
 		return true
 	}
 	for _, l := range req.Labels {
@@ -141,6 +146,12 @@ func needsEdit(pr PullRequest, req Request) bool {
 		}
 	}
 	return false
+}
+
+// sameText compares titles and bodies without surrounding space, with Unix line ends and
+// without a draft marker, as forges normalise them.
+func sameText(pr PullRequest, req Request) bool {
+	return normalise(withoutDraftMarker(pr.Title)) == normalise(req.Title) && normalise(pr.Body) == normalise(req.Body)
 }
 
 // withoutDraftMarker drops the title prefix that marks a draft on forges without a draft

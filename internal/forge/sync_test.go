@@ -107,6 +107,13 @@ func TestSync(t *testing.T) {
 			branch: forge.Branch{Head: "c1", Pending: true}, wantAction: forge.Done, wantNumber: 4, wantCalls: []string{"find"}},
 		{name: "closed by a person with this head: not reopened", prs: []forge.PullRequest{withState(open(4, "c1"), forge.StateClosed)},
 			branch: forge.Branch{Head: "c1", Pending: true}, wantAction: forge.Done, wantNumber: 4, wantCalls: []string{"find"}},
+		{name: "closed by a person, rebuilt on a newer base, same text: not reopened", prs: []forge.PullRequest{withState(open(4, "c1"), forge.StateClosed)},
+			branch: forge.Branch{Head: "c1-rebuilt", Pending: true}, wantAction: forge.Done, wantNumber: 4, wantCalls: []string{"find"}},
+		{name: "closed by a person, then a newer tag: opened", prs: []forge.PullRequest{func() forge.PullRequest {
+			p := withState(open(4, "c1"), forge.StateClosed)
+			p.Title = "Update app to 1.1.0"
+			return p
+		}()}, branch: forge.Branch{Head: "c2", Pending: true}, wantAction: forge.Opened, wantNumber: 2, wantCalls: []string{"find", "open"}},
 		{name: "after a merge a new change starts fresh", prs: []forge.PullRequest{withState(open(4, "c1"), forge.StateMerged)},
 			branch: forge.Branch{Head: "c2", Pending: true}, wantAction: forge.Opened, wantNumber: 2, wantCalls: []string{"find", "open"}},
 		{name: "nothing left, merged: done", prs: []forge.PullRequest{withState(open(4, "c1"), forge.StateMerged)},
