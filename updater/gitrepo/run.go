@@ -60,12 +60,13 @@ func (r *Repo) attempt(ctx context.Context, update UpdateFunc) (Result, error) {
 		return res, err
 	}
 	res.Head = t.headOr(base, r.switching())
-	if t.modified != nil {
-		return res, t.modified
-	}
 	ch, err := update(ctx, r.dir)
 	if err != nil {
 		return res, fmt.Errorf("updating worktree: %w", err)
+	}
+	// The update still ran, so that a dry run sees what it would change.
+	if t.modified != nil {
+		return res, t.modified
 	}
 	if len(ch.Files) == 0 {
 		return res, nil

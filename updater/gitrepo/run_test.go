@@ -251,10 +251,14 @@ func TestRunPushBranchModifiedBySomeoneElseIsLeftAlone(t *testing.T) {
 		t.Errorf("error %q does not name the author or the way out", err)
 	}
 
-	// Later runs leave it alone too, without calling the update.
+	// Later runs leave it alone too; the update runs (a dry run shows its diff) but
+	// nothing is committed.
 	again, calls := setImage("3.2.0", nil)
-	if _, err := r.Run(t.Context(), again); !errors.Is(err, gitrepo.ErrBranchModified) || calls.Load() != 0 {
-		t.Errorf("second Run() error = %v after %d update calls, want ErrBranchModified and none", err, calls.Load())
+	if res, err := r.Run(t.Context(), again); !errors.Is(err, gitrepo.ErrBranchModified) || calls.Load() != 1 || res.Changed || res.Pushed {
+		t.Errorf("second Run() = %+v, %v after %d update calls; want ErrBranchModified after one call, nothing committed", res, err, calls.Load())
+	}
+	if s.Head(t, name, "auto") != human {
+		t.Errorf("auto moved to %s, want %s", s.Head(t, name, "auto"), human)
 	}
 
 	// Once the branch is deleted, tagflow rebuilds it.
