@@ -9,12 +9,6 @@ import (
 // caller passed no data for it.
 var ErrMissingSecret = errors.New("secret data not given")
 
-// ErrPullRequestsUnsupported is why an automation with spec.git.pullRequest stalls: this
-// version of tagflow pushes branches but does not open pull requests through a forge API yet,
-// and saying so beats ignoring the field.
-var ErrPullRequestsUnsupported = errors.New("pull requests are not opened by this version of tagflow: " +
-	"remove the field and open the pull request from spec.git.push.branch")
-
 // FieldError is a problem with one field of an object's spec. Callers place it: the
 // configuration loader adds the file and document, a reconciler sets a Stalled condition.
 type FieldError struct {

@@ -83,13 +83,24 @@ type Git struct {
 	Path string
 	// Values are the commit message template's .Values.
 	Values map[string]string
+	// PullRequest is set when the automation opens a pull request from its push branch.
+	PullRequest *PullRequest
 }
 
-// Automation converts an ImageUpdateAutomation, its source and the data of its signing key
-// Secret (nil when none is referenced) into what gitrepo and the updater take. Every
-// problem is a *FieldError, joined; the options are checked by building a gitrepo.Repo,
-// which does no I/O.
-func Automation(a *v1alpha1.ImageUpdateAutomation, src GitSource, signingKey map[string][]byte) (Git, error) {
+// Secrets are the data of the Secrets an automation references besides its source's; nil
+// for a reference that is not set.
+type Secrets struct {
+	// SigningKey is spec.git.commit.signingKey.secretRef's.
+	SigningKey map[string][]byte
+	// PullRequest is spec.git.pullRequest.secretRef's.
+	PullRequest map[string][]byte
+}
+
+// Automation converts an ImageUpdateAutomation, its source and the data of its other
+// Secrets into what gitrepo, the updater and the forge take. Every problem is a
+// *FieldError, joined; the options are checked by building a gitrepo.Repo and a forge
+// client, which do no I/O.
+func Automation(a *v1alpha1.ImageUpdateAutomation, src GitSource, secrets Secrets) (Git, error) {
 	g := Git{URL: src.URL, Timeout: src.Timeout}
 	if g.Timeout <= 0 {
 		g.Timeout = DefaultGitTimeout
@@ -97,9 +108,6 @@ func Automation(a *v1alpha1.ImageUpdateAutomation, src GitSource, signingKey map
 	spec := a.Spec.GitSpec
 	if spec == nil {
 		return g, fieldErrorf("spec.git", "required")
-	}
-	if spec.PullRequest != nil {
-		return g, fieldError("spec.git.pullRequest", ErrPullRequestsUnsupported)
 	}
 	if src.URL == "" {
 		return g, fieldErrorf(src.Field, "required")
@@ -115,11 +123,15 @@ func Automation(a *v1alpha1.ImageUpdateAutomation, src GitSource, signingKey map
 	}
 	auth, authErr := authOptions(src.URL, src.Secret)
 	proxy, proxyErr := gitProxy(src.Proxy)
-	commit, commitErr := commitOptions(spec.Commit, signingKey)
+	commit, commitErr := commitOptions(spec.Commit, secrets.SigningKey)
 	opts, groupErr := checkGroups(append([]optionGroup{{"spec.git.push", pushOptions(spec.Push)}}, commit...))
 	g.Options = slices.Concat(auth, proxy, opts)
+	var prErr error
+	if spec.PullRequest != nil {
+		g.PullRequest, prErr = pullRequest(spec.PullRequest, src.URL, g.Ref.Branch, pushBranch(spec.Push), secrets.PullRequest)
+	}
 	if err := errors.Join(pathErr, prefixed(src.Field, "credentials", authErr), prefixed(src.Field, "proxy", proxyErr),
-		commitErr, groupErr); err != nil {
+		commitErr, groupErr, prErr); err != nil {
 		return g, err
 	}
 	return g, checkRepo(g, src.Field, refField)
@@ -231,6 +243,14 @@ func refName(name string) (gitrepo.Ref, error) {
 		return gitrepo.Ref{Tag: t}, nil
 	}
 	return gitrepo.Ref{}, fmt.Errorf("name %q: only refs/heads/ and refs/tags/ references are supported", name)
+}
+
+// pushBranch is spec.git.push.branch; empty when not set.
+func pushBranch(p *v1alpha1.PushSpec) string {
+	if p == nil {
+		return ""
+	}
+	return p.Branch
 }
 
 // pushOptions returns the push branch, refspec and options.

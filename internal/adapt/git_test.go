@@ -159,7 +159,7 @@ func TestAutomation(t *testing.T) {
 			if tt.git != nil {
 				tt.git(spec)
 			}
-			got, err := Automation(automation(spec), tt.src, tt.signing)
+			got, err := Automation(automation(spec), tt.src, Secrets{SigningKey: tt.signing})
 			if err != nil {
 				t.Fatalf("Automation(): %v", err)
 			}
@@ -181,6 +181,7 @@ func TestAutomationErrors(t *testing.T) {
 		git     func(*v1alpha1.GitSpec)
 		src     GitSource
 		signing map[string][]byte
+		forge   map[string][]byte
 		want    []string
 	}{
 		{name: "no URL", src: GitSource{Field: "spec.git.url"}, want: []string{"spec.git.url: required"}},
@@ -211,10 +212,40 @@ func TestAutomationErrors(t *testing.T) {
 		{name: "tag checkout without push branch", git: func(g *v1alpha1.GitSpec) {
 			g.Checkout = &v1alpha1.GitCheckoutSpec{Reference: v1alpha1.GitRepositoryRef{Tag: "v1"}}
 		}, src: https, want: []string{"spec.git.checkout.ref: checkout ref: a tag, semver or commit checkout needs a push branch other than the checkout branch"}},
-		{name: "pull request", git: func(g *v1alpha1.GitSpec) {
-			g.Push = &v1alpha1.PushSpec{Branch: "image-updates"}
+		{name: "pull request without push branch", git: func(g *v1alpha1.GitSpec) {
 			g.PullRequest = &v1alpha1.PullRequestSpec{Provider: v1alpha1.GitHubProvider}
-		}, src: https, want: []string{"spec.git.pullRequest: pull requests are not opened by this version of tagflow"}},
+		}, src: https, forge: token, want: []string{`spec.git.push.branch: required with spec.git.pullRequest, and different from the checkout branch "master"`}},
+		{name: "pull request into a tag", git: func(g *v1alpha1.GitSpec) {
+			g.Checkout = &v1alpha1.GitCheckoutSpec{Reference: v1alpha1.GitRepositoryRef{Tag: "v1"}}
+			g.Push = &v1alpha1.PushSpec{Branch: "auto"}
+			g.PullRequest = &v1alpha1.PullRequestSpec{Provider: v1alpha1.GitHubProvider}
+		}, src: https, forge: token, want: []string{"spec.git.checkout.ref.branch: required with spec.git.pullRequest"}},
+		{name: "pull request templates and token", git: func(g *v1alpha1.GitSpec) {
+			g.Push = &v1alpha1.PushSpec{Branch: "auto"}
+			g.PullRequest = &v1alpha1.PullRequestSpec{Provider: v1alpha1.GitLabProvider, Title: "{{ .Changed", Body: "{{ .Updated }}"}
+		}, src: https, forge: map[string][]byte{"other": []byte("x")}, want: []string{
+			"spec.git.pullRequest.title: template: spec.git.pullRequest.title:1: unclosed action",
+			"spec.git.pullRequest.body: template field .Updated was removed by Flux",
+			"spec.git.pullRequest.secretRef: secret has no token key",
+		}},
+		{name: "pull request secret not given", git: func(g *v1alpha1.GitSpec) {
+			g.Push = &v1alpha1.PushSpec{Branch: "auto"}
+			g.PullRequest = &v1alpha1.PullRequestSpec{Provider: v1alpha1.GiteaProvider}
+		}, src: https, want: []string{"spec.git.pullRequest.secretRef: secret data not given"}},
+		{name: "pull request on a URL without owner", git: func(g *v1alpha1.GitSpec) {
+			g.Push = &v1alpha1.PushSpec{Branch: "auto"}
+			g.PullRequest = &v1alpha1.PullRequestSpec{Provider: v1alpha1.GiteaProvider}
+		}, src: GitSource{Field: "spec.git.url", URL: "https://git.example.com/fleet.git"}, forge: token,
+			want: []string{`spec.git.pullRequest: git URL "https://git.example.com/fleet.git" does not name a repository`}},
+		{name: "github app with a bad id", git: func(g *v1alpha1.GitSpec) {
+			g.Push = &v1alpha1.PushSpec{Branch: "auto"}
+			g.PullRequest = &v1alpha1.PullRequestSpec{Provider: v1alpha1.GitHubProvider}
+		}, src: https, forge: map[string][]byte{KeyGitHubAppID: []byte("x"), KeyGitHubAppInstallationID: []byte("2"), KeyGitHubAppPrivateKey: []byte("k")},
+			want: []string{"spec.git.pullRequest.secretRef: secret key githubAppID: want a number"}},
+		{name: "unknown provider", git: func(g *v1alpha1.GitSpec) {
+			g.Push = &v1alpha1.PushSpec{Branch: "auto"}
+			g.PullRequest = &v1alpha1.PullRequestSpec{Provider: "bitbucket"}
+		}, src: https, forge: token, want: []string{"spec.git.pullRequest: unknown pull request provider"}},
 		{name: "no git", src: https, want: []string{"spec.git: required"}},
 	}
 	for _, tt := range tests {
@@ -226,7 +257,7 @@ func TestAutomationErrors(t *testing.T) {
 			if tt.name == "no git" {
 				a.Spec.GitSpec = nil
 			}
-			_, err := Automation(a, tt.src, tt.signing)
+			_, err := Automation(a, tt.src, Secrets{SigningKey: tt.signing, PullRequest: tt.forge})
 			got := errorMessages(err)
 			if len(got) != len(tt.want) {
 				t.Fatalf("Automation() errors = %q, want %q", got, tt.want)
@@ -239,6 +270,8 @@ func TestAutomationErrors(t *testing.T) {
 		})
 	}
 }
+
+var token = map[string][]byte{KeyToken: []byte("t0ken")}
 
 func withSecret(src GitSource, key, value string) GitSource {
 	data := map[string][]byte{key: []byte(value)}

@@ -1,11 +1,13 @@
 package adapt
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/tagflow/tagflow/api/v1alpha1"
+	"github.com/tagflow/tagflow/internal/forge"
 	"github.com/tagflow/tagflow/updater"
 	"github.com/tagflow/tagflow/updater/gitrepo"
 )
@@ -55,4 +57,79 @@ func AutomationReason(err error) string {
 		return v1alpha1.RemovedTemplateFieldReason
 	}
 	return v1alpha1.InvalidSourceConfigurationReason
+}
+
+// PullRequestStatus is status.pullRequest after a pull request step; nil when the
+// automation has no pull request.
+func PullRequestStatus(out forge.Outcome, branch string) *v1alpha1.PullRequestStatus {
+	pr := out.PullRequest
+	if pr == nil {
+		return nil
+	}
+	return &v1alpha1.PullRequestStatus{URL: pr.URL, Number: pr.Number, State: string(pr.State), Branch: branch}
+}
+
+// PullRequestMessage says what the pull request step did, for the Ready message and events;
+// empty when there is nothing to say.
+func PullRequestMessage(out forge.Outcome) string {
+	pr := out.PullRequest
+	if pr == nil {
+		return ""
+	}
+	ref := fmt.Sprintf("pull request #%d (%s)", pr.Number, pr.URL)
+	switch out.Action {
+	case forge.Opened, forge.Updated, forge.Closed:
+		return fmt.Sprintf("%s %s", out.Action, ref)
+	case forge.Unchanged:
+		return ref + " is up to date"
+	case forge.LeftAlone:
+		return ref + " left alone"
+	}
+	return fmt.Sprintf("%s is %s", ref, pr.State)
+}
+
+// RunReason is the Ready reason of a failed run: PushBranchModified when someone else
+// pushed to the push branch, else GitOperationFailed.
+func RunReason(err error) string {
+	if errors.Is(err, gitrepo.ErrBranchModified) {
+		return v1alpha1.PushBranchModifiedReason
+	}
+	return v1alpha1.GitOperationFailedReason
+}
+
+// Report is the end of an automation run, as both runtimes record it.
+type Report struct {
+	// Err is the run's error, else the pull request step's; nil when both succeeded.
+	Err error
+	// Reason is Err's Ready reason.
+	Reason string
+	// Message is the Ready message when Err is nil.
+	Message string
+	// PullRequest is status.pullRequest; nil when the pull request step found none or did
+	// not run, in which case the status keeps what it had.
+	PullRequest *v1alpha1.PullRequestStatus
+	// PullRequestAction is what the pull request step did; empty when it did not run.
+	PullRequestAction forge.Action
+	// PullRequestMessage says what the pull request step did; empty when it did not run.
+	PullRequestMessage string
+}
+
+// Conclude runs the pull request step of git, if it has one, after repo.Run returned res
+// and runErr, and reports the run. data is the commit message template data of the run.
+func Conclude(ctx context.Context, git Git, repo *gitrepo.Repo, res gitrepo.Result, runErr error, data any) Report {
+	rep := Report{Message: RunMessage(res)}
+	if p := git.PullRequest; p != nil {
+		out, err := p.Sync(ctx, repo, res, runErr, data)
+		rep.PullRequest, rep.PullRequestAction = PullRequestStatus(out, p.Head), out.Action
+		if rep.PullRequestMessage = PullRequestMessage(out); rep.PullRequestMessage != "" {
+			rep.Message += "; " + rep.PullRequestMessage
+		}
+		if err != nil {
+			rep.Err, rep.Reason = err, v1alpha1.PullRequestFailedReason
+		}
+	}
+	if runErr != nil {
+		rep.Err, rep.Reason = runErr, RunReason(runErr)
+	}
+	return rep
 }

@@ -23,6 +23,8 @@ type Update struct {
 	Apply func(ctx context.Context, root, path string, images updater.Images) (*updater.Result, error)
 	// Problems are what the last attempt could not apply; Changes sets them.
 	Problems []updater.Problem
+	// Data is the commit message template data of the last attempt; Changes sets it.
+	Data any
 }
 
 // Changes applies the images in the worktree at dir and returns the changed files with
@@ -39,5 +41,6 @@ func (u *Update) Changes(ctx context.Context, dir string) (gitrepo.Changes, erro
 		return gitrepo.Changes{}, fmt.Errorf("updating %s: %w", u.Git.Path, err)
 	}
 	u.Problems = result.Problems
-	return gitrepo.Changes{Files: result.Files(), TemplateData: NewTemplateData(u.Automation, result, u.Git.Values)}, nil
+	u.Data = NewTemplateData(u.Automation, result, u.Git.Values)
+	return gitrepo.Changes{Files: result.Files(), TemplateData: u.Data}, nil
 }

@@ -74,26 +74,26 @@ func gitSource(g *GitRepository, data map[string][]byte) adapt.GitSource {
 // GitFor converts an automation of the set, with its source and signing key, into Git and
 // updater settings.
 func (s *Set) GitFor(a *v1alpha1.ImageUpdateAutomation) (adapt.Git, error) {
-	src, signingKey, err := s.gitInputs(a)
+	src, secrets, err := s.gitInputs(a)
 	if err != nil {
 		return adapt.Git{}, err
 	}
-	return adapt.Automation(a, src, signingKey)
+	return adapt.Automation(a, src, secrets)
 }
 
 // gitInputs resolves what an automation references: its source with credentials, its
 // signing key, and its pull request token Secret.
-func (s *Set) gitInputs(a *v1alpha1.ImageUpdateAutomation) (adapt.GitSource, map[string][]byte, error) {
+func (s *Set) gitInputs(a *v1alpha1.ImageUpdateAutomation) (adapt.GitSource, adapt.Secrets, error) {
 	src, err := s.SourceFor(a)
 	errs := []error{err}
-	var signingKey map[string][]byte
+	var secrets adapt.Secrets
 	if g := a.Spec.GitSpec; g != nil && g.Commit.SigningKey != nil {
-		signingKey, err = s.secretData("spec.git.commit.signingKey.secretRef", a.Namespace, &g.Commit.SigningKey.SecretRef)
+		secrets.SigningKey, err = s.secretData("spec.git.commit.signingKey.secretRef", a.Namespace, &g.Commit.SigningKey.SecretRef)
 		errs = append(errs, err)
 	}
 	if g := a.Spec.GitSpec; g != nil && g.PullRequest != nil {
-		_, err = s.secretData("spec.git.pullRequest.secretRef", a.Namespace, &g.PullRequest.SecretRef)
+		secrets.PullRequest, err = s.secretData("spec.git.pullRequest.secretRef", a.Namespace, &g.PullRequest.SecretRef)
 		errs = append(errs, err)
 	}
-	return src, signingKey, errors.Join(errs...)
+	return src, secrets, errors.Join(errs...)
 }

@@ -26,6 +26,7 @@ import (
 
 	imagev1 "github.com/tagflow/tagflow/api/v1alpha1"
 	"github.com/tagflow/tagflow/internal/adapt"
+	"github.com/tagflow/tagflow/internal/forge"
 	"github.com/tagflow/tagflow/updater"
 	"github.com/tagflow/tagflow/updater/gitrepo"
 )
@@ -276,17 +277,23 @@ func (s *automationRun) policies(ctx context.Context) (time.Duration, error) {
 	return 0, nil
 }
 
-// configure reads the signing key and builds the repository.
+// configure reads the signing key and pull request Secrets and builds the repository.
 func (s *automationRun) configure(ctx context.Context) (time.Duration, error) {
 	a := s.obj
-	var signing map[string][]byte
+	var secrets adapt.Secrets
 	if g := a.Spec.GitSpec; g != nil && g.Commit.SigningKey != nil {
 		var err error
-		if signing, err = secretData(ctx, s.r.APIReader, a.Namespace, &g.Commit.SigningKey.SecretRef); err != nil {
+		if secrets.SigningKey, err = secretData(ctx, s.r.APIReader, a.Namespace, &g.Commit.SigningKey.SecretRef); err != nil {
 			return 0, retry(imagev1.InvalidSourceConfigurationReason, err)
 		}
 	}
-	git, err := adapt.Automation(a, s.src, signing)
+	if g := a.Spec.GitSpec; g != nil && g.PullRequest != nil {
+		var err error
+		if secrets.PullRequest, err = secretData(ctx, s.r.APIReader, a.Namespace, &g.PullRequest.SecretRef); err != nil {
+			return 0, retry(imagev1.InvalidSourceConfigurationReason, err)
+		}
+	}
+	git, err := adapt.Automation(a, s.src, secrets)
 	if err != nil {
 		return 0, stall(adapt.AutomationReason(err), err)
 	}
@@ -314,14 +321,25 @@ func (s *automationRun) push(ctx context.Context) (time.Duration, error) {
 		msg := fmt.Sprintf("pushed commit '%.7s' to branch '%s'\n%s", res.Commit, res.Branch, res.Message)
 		s.r.Events.Eventf(a, nil, "Normal", imagev1.SucceededReason, "Push", "%s", msg)
 	}
-	if err != nil {
-		return 0, retry(imagev1.GitOperationFailedReason, err)
+	rep := adapt.Conclude(runCtx, s.git, s.repo, res, err, update.Data)
+	if rep.PullRequest != nil {
+		st.PullRequest = rep.PullRequest
+	}
+	switch rep.PullRequestAction {
+	case forge.Opened, forge.Updated, forge.Closed:
+		s.r.Events.Eventf(a, nil, "Normal", imagev1.SucceededReason, "PullRequest", "%s", rep.PullRequestMessage)
+	}
+	switch {
+	case errors.Is(rep.Err, gitrepo.ErrBranchModified):
+		return 0, wait(rep.Reason, a.GetRequeueAfter(), rep.Err)
+	case rep.Err != nil:
+		return 0, retry(rep.Reason, rep.Err)
 	}
 	st.ObservedPolicies = s.seen
 	st.ObservedSourceRevision = adapt.SourceRevision(res)
 	if len(update.Problems) > 0 {
 		return 0, wait(imagev1.InvalidMarkerReason, a.GetRequeueAfter(), adapt.ProblemsError(update.Problems))
 	}
-	markReady(&st.Conditions, a.Generation, adapt.RunMessage(res))
+	markReady(&st.Conditions, a.Generation, rep.Message)
 	return a.GetRequeueAfter(), nil
 }

@@ -70,7 +70,7 @@ type Client interface {
 }
 
 // ErrAlreadyExists is wrapped by Open's error when the forge already has an open pull
-// request for the branches (GitHub's and Gitea's 422, GitLab's 409).
+// request for the branches (GitHub's 422, Gitea's and GitLab's 409).
 var ErrAlreadyExists = errors.New("a pull request for these branches already exists")
 
 // ErrAuth is wrapped when the forge refuses the credentials (401, or 403 without a rate

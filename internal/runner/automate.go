@@ -67,15 +67,22 @@ func (r *Runner) runAutomation(ctx context.Context, auto *v1alpha1.ImageUpdateAu
 		st.LastPushCommit = res.Commit
 		st.LastPushTime = &metav1.Time{Time: r.opts.Now()}
 	}
-	if err != nil {
-		return res, outcome{err: err}, v1alpha1.GitOperationFailedReason
+	rep := adapt.Conclude(runCtx, a.git, a.repo, res, err, update.Data)
+	if rep.PullRequest != nil {
+		st.PullRequest = rep.PullRequest
+	}
+	if rep.PullRequestMessage != "" {
+		logr.FromContextOrDiscard(ctx).Info("pull request", "action", rep.PullRequestAction, "message", rep.PullRequestMessage)
+	}
+	if rep.Err != nil {
+		return res, outcome{err: rep.Err}, rep.Reason
 	}
 	st.ObservedPolicies = a.observed
 	st.ObservedSourceRevision = adapt.SourceRevision(res)
 	if len(update.Problems) > 0 {
 		return res, outcome{err: adapt.ProblemsError(update.Problems)}, v1alpha1.InvalidMarkerReason
 	}
-	markReady(&st.Conditions, auto.Generation, v1alpha1.SucceededReason, adapt.RunMessage(res))
+	markReady(&st.Conditions, auto.Generation, v1alpha1.SucceededReason, rep.Message)
 	return res, outcome{}, ""
 }
 
