@@ -171,6 +171,10 @@ func (p *planner) automation(ctx context.Context, w io.Writer, a *v1alpha1.Image
 		return
 	}
 	changed, problems, err := dryRun(ctx, git, images, cache)
+	if errors.Is(err, gitrepo.ErrBranchModified) {
+		fmt.Fprintf(p.errw, "ImageUpdateAutomation %s/%s: %v; a run would not push this change\n", a.Namespace, a.Name, err)
+		err = nil
+	}
 	if err != nil {
 		report(err)
 		return
@@ -230,8 +234,8 @@ func dryRun(ctx context.Context, git adapt.Git, images updater.Images, cache str
 		problems = res.Problems
 		return gitrepo.Changes{}, nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, gitrepo.ErrBranchModified) {
 		return nil, nil, fmt.Errorf("checking out %s: %w", git.URL, err)
 	}
-	return changed, problems, nil
+	return changed, problems, err
 }
