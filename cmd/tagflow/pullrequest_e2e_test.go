@@ -276,4 +276,3 @@ func readyMessage(st v1alpha1.ImageUpdateAutomationStatus) string {
 	}
 	return ""
 }
-
