@@ -1,6 +1,8 @@
 package testenv
 
 import (
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sync"
@@ -39,4 +41,16 @@ func TestSyncBuffer(t *testing.T) {
 	if got := b.String(); got != "abababababababab" {
 		t.Errorf("SyncBuffer holds %q after 8 writes of \"ab\"", got)
 	}
+}
+
+func TestFreePort(t *testing.T) {
+	port, err := FreePort()
+	if err != nil || port <= 0 || port > 65535 {
+		t.Fatalf("FreePort() = %d, %v", port, err)
+	}
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatalf("the free port %d cannot be listened on: %v", port, err)
+	}
+	l.Close()
 }

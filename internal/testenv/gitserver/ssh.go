@@ -76,7 +76,7 @@ var errAddrInUse = errors.New("address already in use")
 
 // runSSHD writes a configuration for a free port, starts sshd and waits for its banner.
 func (s *Server) runSSHD(t testing.TB, f *sshFiles) error {
-	port, err := freePort()
+	port, err := testenv.FreePort()
 	if err != nil {
 		return err
 	}
@@ -251,15 +251,6 @@ func readBanner(addr string) error {
 	return nil
 }
 
-// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
 
 // SSHURL returns the ssh:// URL of repository name:
 // ssh://USER@127.0.0.1:PORT/ABSOLUTE/PATH/name.git. The path is absolute because sshd

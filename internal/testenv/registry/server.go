@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -178,7 +177,7 @@ func (s *Server) TokenRequests() int64 {
 // start writes the configuration for a free port, starts the process and waits until it
 // serves. On failure the process is stopped.
 func (s *Server) start(t testing.TB, bin string, cfg config) error {
-	port, err := freePort()
+	port, err := testenv.FreePort()
 	if err != nil {
 		return err
 	}
@@ -290,12 +289,3 @@ func (s *Server) Logs() string {
 	return strings.Join(keep, "\n")
 }
 
-// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
