@@ -45,25 +45,9 @@ spec:
           image: %s:1.0.0 # {"$imagepolicy": "default:app"}
 `
 
-const e2eConfig = `apiVersion: v1
-kind: Secret
-metadata:
-  name: git-auth
-data:
-%s
----
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: fleet
-spec:
-  url: %s
-  ref:
-    branch: main
-  secretRef:
-    name: git-auth
----
-apiVersion: image.toolkit.fluxcd.io/v1
+// e2eImageObjects is the ImageRepository (its image is the format argument) and the
+// ImagePolicy of the end-to-end configurations.
+const e2eImageObjects = `apiVersion: image.toolkit.fluxcd.io/v1
 kind: ImageRepository
 metadata:
   name: app
@@ -83,6 +67,27 @@ spec:
     semver:
       range: ">=1.0.0"
 ---
+`
+
+const e2eConfig = `apiVersion: v1
+kind: Secret
+metadata:
+  name: git-auth
+data:
+%s
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: fleet
+spec:
+  url: %s
+  ref:
+    branch: main
+  secretRef:
+    name: git-auth
+---
+%s
 apiVersion: image.toolkit.fluxcd.io/v1
 kind: ImageUpdateAutomation
 metadata:
@@ -135,7 +140,7 @@ func newE2E(t *testing.T, bin string, ssh bool) *e2e {
 	for k, v := range secret {
 		fmt.Fprintf(&data, "  %s: %s\n", k, base64.StdEncoding.EncodeToString(v))
 	}
-	cfg := fmt.Sprintf(e2eConfig, strings.TrimSuffix(data.String(), "\n"), url, image)
+	cfg := fmt.Sprintf(e2eConfig, strings.TrimSuffix(data.String(), "\n"), url, fmt.Sprintf(e2eImageObjects, image))
 	writeTestFile(t, filepath.Join(e.cfgDir, "tagflow.yaml"), cfg)
 	return e
 }

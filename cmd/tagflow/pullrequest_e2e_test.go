@@ -34,26 +34,7 @@ metadata:
 data:
   token: %s
 ---
-apiVersion: image.toolkit.fluxcd.io/v1
-kind: ImageRepository
-metadata:
-  name: app
-spec:
-  image: %s
-  interval: 1h
-  insecure: true
----
-apiVersion: image.toolkit.fluxcd.io/v1
-kind: ImagePolicy
-metadata:
-  name: app
-spec:
-  imageRepositoryRef:
-    name: app
-  policy:
-    semver:
-      range: ">=1.0.0"
----
+%s
 apiVersion: image.tagflow.dev/v1alpha1
 kind: ImageUpdateAutomation
 metadata:
@@ -106,7 +87,7 @@ func newPullRequestE2E(t *testing.T, bin string) *prE2E {
 	dir := t.TempDir()
 	e.cfgDir, e.stateDir = filepath.Join(dir, "config"), filepath.Join(dir, "state")
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-	cfg := fmt.Sprintf(prConfig, b64(e.gitea.Username), b64(e.gitea.Password), b64(e.gitea.Token), image, cloneURL, e.gitea.URL)
+	cfg := fmt.Sprintf(prConfig, b64(e.gitea.Username), b64(e.gitea.Password), b64(e.gitea.Token), fmt.Sprintf(e2eImageObjects, image), cloneURL, e.gitea.URL)
 	writeTestFile(t, filepath.Join(e.cfgDir, "tagflow.yaml"), cfg)
 	return e
 }
