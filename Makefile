@@ -56,9 +56,9 @@ test-short: ## Quick local run: skips the tests that start slow servers.
 test-deps: system-deps $(REGISTRY_BIN) $(KUBE_APISERVER_BIN) $(ETCD_BIN) $(GITEA_BIN) ## Everything the test suite needs.
 
 .PHONY: system-deps
-system-deps: ## Debian packages the test servers use (git, sshd, gpg).
+system-deps: ## Debian packages the test servers use (git, sshd, gpg; gcc to build Gitea with cgo).
 	@missing=""; \
-	for p in git:git sshd:openssh-server ssh-keygen:openssh-client gpg:gnupg; do \
+	for p in git:git sshd:openssh-server ssh-keygen:openssh-client gpg:gnupg gcc:gcc; do \
 	  cmd=$${p%%:*}; pkg=$${p#*:}; \
 	  command -v $$cmd >/dev/null 2>&1 || [ -x /usr/sbin/$$cmd ] || missing="$$missing $$pkg"; \
 	done; \
