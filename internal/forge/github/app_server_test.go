@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tagflow/tagflow/internal/forge/forgetest"
 )
 
 // fakeApp is the part of the fake GitHub that makes installation tokens: it checks the
@@ -32,20 +34,15 @@ func (a *fakeApp) serve(t *testing.T, w http.ResponseWriter, r *http.Request, pa
 	jwt, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if err := a.verify(jwt, time.Now()); !ok || err != nil {
 		t.Logf("refusing the App's JWT: %v", err)
-		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = w.Write(readFile(t, "bad-credentials.json")) // a client gone away is its test's concern
+		forgetest.ReplyFile(t, w, http.StatusUnauthorized, "bad-credentials.json")
 		return
 	}
 	var tok map[string]any
-	decodeFile(t, "installation-token.json", &tok)
+	forgetest.DecodeFile(t, "installation-token.json", &tok)
 	// The recorded example expired in 2016; a real token lasts an hour from now.
 	tok["expires_at"] = time.Now().Add(a.lifetime).UTC().Format(time.RFC3339)
 	a.issued++
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(http.StatusCreated)
-	if err := json.NewEncoder(w).Encode(tok); err != nil {
-		t.Errorf("encoding the installation token: %v", err)
-	}
+	forgetest.WriteJSON(t, w, http.StatusCreated, tok)
 }
 
 // verify checks an RS256 JWT as GitHub does: the signature, the issuer, and times that

@@ -97,7 +97,7 @@ func TestAppRefused(t *testing.T) {
 	if err != nil && !strings.Contains(err.Error(), "creating an installation token of GitHub App 42") {
 		t.Errorf("Find() error = %q, want it to say a token was being created", err)
 	}
-	if got := f.requests(); len(got) != 1 || got[0] != "POST /api/v3/app/installations/7/access_tokens" {
+	if got := f.Requests(); len(got) != 1 || got[0] != "POST /api/v3/app/installations/7/access_tokens" {
 		t.Errorf("requests = %v, want only the token request", got)
 	}
 }

@@ -3,88 +3,43 @@ package github
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tagflow/tagflow/internal/forge"
+	"github.com/tagflow/tagflow/internal/forge/forgetest"
 )
 
 const testToken = "ghp_testtoken0123456789abcdefghijklmnopqr"
 
 func newTestClient(t *testing.T, f *fakeGitHub) *Client {
 	t.Helper()
-	c, err := New(forge.Config{URL: f.url(), Repository: f.owner + "/" + f.repo, Token: testToken})
-	if err != nil {
-		t.Fatalf("New() error = %v", err)
-	}
-	return c
+	return forgetest.NewClient(t, New, forge.Config{URL: f.url(), Repository: f.owner + "/" + f.repo, Token: testToken})
 }
 
 // TestLifecycle drives one pull request through Find, Open, Update, a refused second Open
 // and Close, and checks every request the client sent.
 func TestLifecycle(t *testing.T) {
-	ctx := t.Context()
 	f := newFakeGitHub(t, testToken)
 	c := newTestClient(t, f)
 	req := forge.Request{Head: "tagflow/app", Base: "main", Title: "Update app to 1.2.0", Body: "app 1.1.0 -> 1.2.0",
 		Labels: []string{"dependencies", "tagflow"}, Draft: true}
-
-	prs, err := c.Find(ctx, req.Head, req.Base)
-	if err != nil || len(prs) != 0 {
-		t.Fatalf("Find() before Open = %v, %v; want none", prs, err)
-	}
-
-	opened, err := c.Open(ctx, req)
-	if err != nil {
-		t.Fatalf("Open() error = %v", err)
-	}
 	want := forge.PullRequest{Number: 1, URL: "https://github.com/org/app/pull/1", State: forge.StateOpen,
 		Title: req.Title, Body: req.Body, Head: fmt.Sprintf("%040x", 1), Labels: req.Labels, Draft: true}
-	if diff := cmp.Diff(want, opened); diff != "" {
-		t.Errorf("Open() mismatch (-want +got):\n%s", diff)
-	}
-
-	prs, err = c.Find(ctx, req.Head, req.Base)
-	if err != nil {
-		t.Fatalf("Find() error = %v", err)
-	}
-	if diff := cmp.Diff([]forge.PullRequest{want}, prs); diff != "" {
-		t.Errorf("Find() after Open mismatch (-want +got):\n%s", diff)
-	}
+	forgetest.Opened(t, c, req, want)
 
 	f.addLabel(1, "keep-me")
 	req.Title, req.Body = "Update app to 1.3.0", "app 1.1.0 -> 1.3.0"
 	req.Labels = []string{"dependencies", "tagflow", "security"}
-	updated, err := c.Update(ctx, 1, req)
-	if err != nil {
-		t.Fatalf("Update() error = %v", err)
-	}
 	want.Title, want.Body = req.Title, req.Body
 	want.Labels = []string{"dependencies", "tagflow", "keep-me", "security"}
-	if diff := cmp.Diff(want, updated); diff != "" {
-		t.Errorf("Update() mismatch (-want +got):\n%s", diff)
-	}
-	if _, err := c.Update(ctx, 1, req); err != nil {
+	forgetest.Updated(t, c, 1, req, want)
+	if _, err := c.Update(t.Context(), 1, req); err != nil {
 		t.Fatalf("second Update() error = %v", err)
 	}
 
-	_, err = c.Open(ctx, req)
-	if !errors.Is(err, forge.ErrAlreadyExists) {
-		t.Errorf("second Open() error = %v, want ErrAlreadyExists", err)
-	}
-	if err != nil && !strings.HasPrefix(err.Error(), "opening pull request org/app tagflow/app->main: ") {
-		t.Errorf("second Open() error = %q, want it to say what was being done", err)
-	}
-
-	if err := c.Close(ctx, 1); err != nil {
-		t.Fatalf("Close() error = %v", err)
-	}
-	prs, err = c.Find(ctx, req.Head, req.Base)
-	if err != nil || len(prs) != 1 || prs[0].State != forge.StateClosed {
-		t.Errorf("Find() after Close = %v, %v; want pull request 1 closed", prs, err)
-	}
+	forgetest.RefusedThenClosed(t, c, req, 1, "opening pull request org/app tagflow/app->main: ")
 
 	wantLabelled := [][]string{{"dependencies", "tagflow"}, {"security"}}
 	if diff := cmp.Diff(wantLabelled, f.labelled); diff != "" {
@@ -102,7 +57,7 @@ func TestLifecycle(t *testing.T) {
 		"PATCH /api/v3/repos/org/app/pulls/1",
 		"GET /api/v3/repos/org/app/pulls",
 	}
-	if diff := cmp.Diff(wantLog, f.requests()); diff != "" {
+	if diff := cmp.Diff(wantLog, f.Requests()); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }
@@ -148,22 +103,7 @@ func TestFindPages(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Find() error = %v", err)
 			}
-			var numbers []int
-			states := map[forge.State]int{}
-			for _, pr := range prs {
-				numbers = append(numbers, pr.Number)
-				states[pr.State]++
-			}
-			var wantNumbers []int
-			for n := 151; n >= 1; n-- {
-				wantNumbers = append(wantNumbers, n)
-			}
-			if diff := cmp.Diff(wantNumbers, numbers); diff != "" {
-				t.Errorf("Find() numbers (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(map[forge.State]int{forge.StateOpen: 1, forge.StateMerged: 75, forge.StateClosed: 75}, states); diff != "" {
-				t.Errorf("Find() states (-want +got):\n%s", diff)
-			}
+			forgetest.CheckListed(t, prs, 151, map[forge.State]int{forge.StateOpen: 1, forge.StateMerged: 75, forge.StateClosed: 75})
 			if len(prs) > tt.wantOpen && prs[tt.wantOpen].State != forge.StateOpen {
 				t.Errorf("Find()[%d] = %+v, want the open pull request", tt.wantOpen, prs[tt.wantOpen])
 			}
@@ -180,27 +120,22 @@ func TestRefusedCredentials(t *testing.T) {
 	tests := []struct {
 		name   string
 		token  string // the token the client sends
-		script []scripted
+		script []forgetest.Scripted
 	}{
 		{name: "401 bad credentials", token: "ghp_wrongtoken0123456789abcdefghijklmn"},
 		{name: "403 without a rate limit", token: testToken,
-			script: []scripted{{status: 403, file: "bad-credentials.json"}}},
+			script: []forgetest.Scripted{{Status: 403, File: "bad-credentials.json"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeGitHub(t, testToken)
-			f.script(tt.script...)
+			f.Script(tt.script...)
 			c, err := New(forge.Config{URL: f.url(), Repository: "org/app", Token: tt.token})
 			if err != nil {
 				t.Fatal(err)
 			}
 			_, err = c.Find(t.Context(), "tagflow/app", "main")
-			if !errors.Is(err, forge.ErrAuth) {
-				t.Errorf("Find() error = %v, want ErrAuth", err)
-			}
-			if err != nil && strings.Contains(err.Error(), tt.token) {
-				t.Errorf("Find() error = %q carries the token", err)
-			}
+			forgetest.CheckAuthError(t, "Find()", err, tt.token)
 			if errors.Is(err, forge.ErrAlreadyExists) {
 				t.Errorf("Find() error = %v is ErrAlreadyExists too", err)
 			}

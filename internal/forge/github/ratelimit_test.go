@@ -2,28 +2,27 @@ package github
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/tagflow/tagflow/internal/forge"
+	"github.com/tagflow/tagflow/internal/forge/forgetest"
 )
 
 // secondary is GitHub's documented answer to too many requests too fast.
-func secondary(retryAfter string) scripted {
-	s := scripted{status: 403, file: "secondary-rate-limit.json", header: map[string]string{}}
+func secondary(retryAfter string) forgetest.Scripted {
+	s := forgetest.Scripted{Status: 403, File: "secondary-rate-limit.json", Header: map[string]string{}}
 	if retryAfter != "" {
-		s.header["Retry-After"] = retryAfter
+		s.Header["Retry-After"] = retryAfter
 	}
 	return s
 }
 
 // primary is GitHub's answer once the hourly budget is spent, resetting in reset.
-func primary(reset time.Duration) scripted {
-	return scripted{status: 403, file: "primary-rate-limit.json", header: map[string]string{
+func primary(reset time.Duration) forgetest.Scripted {
+	return forgetest.Scripted{Status: 403, File: "primary-rate-limit.json", Header: map[string]string{
 		"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "0", "X-RateLimit-Used": "5000",
 		"X-RateLimit-Resource": "core",
 		"X-RateLimit-Reset":    strconv.FormatInt(time.Now().Add(reset).Unix(), 10),
@@ -36,7 +35,7 @@ func primary(reset time.Duration) scripted {
 func TestRateLimitWaits(t *testing.T) {
 	tests := []struct {
 		name      string
-		script    []scripted
+		script    []forgetest.Scripted
 		wantWaits []time.Duration // nil: check waitsWithin instead
 		// waitsWithin bounds the one wait of a primary limit, computed from its reset time.
 		waitsWithin  [2]time.Duration
@@ -44,29 +43,29 @@ func TestRateLimitWaits(t *testing.T) {
 		wantErr      bool
 		wantAfter    time.Duration // RetryAfter of the *forge.RateLimitError, when wantErr
 	}{
-		{name: "secondary, retry-after 1", script: []scripted{secondary("1")},
+		{name: "secondary, retry-after 1", script: []forgetest.Scripted{secondary("1")},
 			wantWaits: []time.Duration{time.Second}, wantRequests: 2},
-		{name: "secondary without retry-after waits the documented minute", script: []scripted{secondary("")},
+		{name: "secondary without retry-after waits the documented minute", script: []forgetest.Scripted{secondary("")},
 			wantWaits: []time.Duration{time.Minute}, wantRequests: 2},
-		{name: "secondary as 429", script: []scripted{{status: 429, file: "secondary-rate-limit.json", header: map[string]string{"Retry-After": "2"}}},
+		{name: "secondary as 429", script: []forgetest.Scripted{{Status: 429, File: "secondary-rate-limit.json", Header: map[string]string{"Retry-After": "2"}}},
 			wantWaits: []time.Duration{2 * time.Second}, wantRequests: 2},
-		{name: "secondary three times, then through", script: []scripted{secondary("1"), secondary("1"), secondary("1")},
+		{name: "secondary three times, then through", script: []forgetest.Scripted{secondary("1"), secondary("1"), secondary("1")},
 			wantWaits: []time.Duration{time.Second, time.Second, time.Second}, wantRequests: 4},
-		{name: "secondary outlasts the retries", script: []scripted{secondary("1"), secondary("1"), secondary("1"), secondary("1")},
+		{name: "secondary outlasts the retries", script: []forgetest.Scripted{secondary("1"), secondary("1"), secondary("1"), secondary("1")},
 			wantWaits: []time.Duration{time.Second, time.Second, time.Second}, wantRequests: 4,
 			wantErr: true, wantAfter: time.Second},
-		{name: "secondary beyond the cap", script: []scripted{secondary("300")},
+		{name: "secondary beyond the cap", script: []forgetest.Scripted{secondary("300")},
 			wantWaits: []time.Duration{}, wantRequests: 1, wantErr: true, wantAfter: 300 * time.Second},
-		{name: "primary resets within the cap", script: []scripted{primary(30 * time.Second)},
+		{name: "primary resets within the cap", script: []forgetest.Scripted{primary(30 * time.Second)},
 			waitsWithin: [2]time.Duration{28 * time.Second, 32 * time.Second}, wantRequests: 2},
-		{name: "primary resets beyond the cap", script: []scripted{primary(time.Hour)},
+		{name: "primary resets beyond the cap", script: []forgetest.Scripted{primary(time.Hour)},
 			wantWaits: []time.Duration{}, wantRequests: 1, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeGitHub(t, testToken)
 			f.seed(2, "tagflow/app", "main", false)
-			f.script(tt.script...)
+			f.Script(tt.script...)
 			c := newTestClient(t, f)
 			waits := []time.Duration{}
 			c.sleep = func(_ context.Context, d time.Duration) error {
@@ -75,7 +74,7 @@ func TestRateLimitWaits(t *testing.T) {
 			}
 
 			prs, err := c.Find(t.Context(), "tagflow/app", "main")
-			if got := len(f.requests()); got != tt.wantRequests {
+			if got := len(f.Requests()); got != tt.wantRequests {
 				t.Errorf("server got %d requests, want %d", got, tt.wantRequests)
 			}
 			if tt.wantWaits != nil {
@@ -91,13 +90,7 @@ func TestRateLimitWaits(t *testing.T) {
 				}
 				return
 			}
-			rl, ok := errors.AsType[*forge.RateLimitError](err)
-			if !ok {
-				t.Fatalf("Find() error = %v, want a *forge.RateLimitError", err)
-			}
-			if rl.Op != "listing pull requests of org/app tagflow/app->main" {
-				t.Errorf("RateLimitError.Op = %q", rl.Op)
-			}
+			rl := forgetest.RateLimitError(t, err, "listing pull requests of org/app tagflow/app->main")
 			if tt.wantAfter != 0 && rl.RetryAfter != tt.wantAfter {
 				t.Errorf("RateLimitError.RetryAfter = %s, want %s", rl.RetryAfter, tt.wantAfter)
 			}
@@ -113,7 +106,7 @@ func TestRateLimitWaits(t *testing.T) {
 func TestRateLimitSleeps(t *testing.T) {
 	f := newFakeGitHub(t, testToken)
 	f.seed(1, "tagflow/app", "main", false)
-	f.script(secondary("1"))
+	f.Script(secondary("1"))
 	c := newTestClient(t, f)
 
 	prs, err := c.Find(t.Context(), "tagflow/app", "main")
@@ -121,7 +114,7 @@ func TestRateLimitSleeps(t *testing.T) {
 		t.Fatalf("Find() = %v, %v; want one pull request", prs, err)
 	}
 	want := []string{"GET /api/v3/repos/org/app/pulls", "GET /api/v3/repos/org/app/pulls"}
-	if diff := cmp.Diff(want, f.requests()); diff != "" {
+	if diff := cmp.Diff(want, f.Requests()); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }
@@ -129,33 +122,20 @@ func TestRateLimitSleeps(t *testing.T) {
 // TestRateLimitCancel checks that cancelling the context ends the wait for a rate limit.
 func TestRateLimitCancel(t *testing.T) {
 	f := newFakeGitHub(t, testToken)
-	f.script(secondary("60"))
+	f.Script(secondary("60"))
 	c := newTestClient(t, f)
-	ctx, cancel := context.WithCancel(t.Context())
 	waiting := make(chan time.Duration, 1)
 	c.sleep = func(ctx context.Context, d time.Duration) error {
 		waiting <- d
 		return sleep(ctx, d)
 	}
 
-	done := make(chan error, 1)
-	go func() {
-		_, err := c.Find(ctx, "tagflow/app", "main")
-		done <- err
-	}()
-	if d := <-waiting; d != time.Minute {
-		t.Errorf("waiting %s, want the minute GitHub asked for", d)
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("Find() error = %v, want context.Canceled", err)
+	forgetest.CheckCancel(t, c, "tagflow/app", "main", func() {
+		if d := <-waiting; d != time.Minute {
+			t.Errorf("waiting %s, want the minute GitHub asked for", d)
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("Find() still waits for the rate limit after the context was cancelled")
-	}
-	if got := len(f.requests()); got != 1 {
+	})
+	if got := len(f.Requests()); got != 1 {
 		t.Errorf("server got %d requests, want 1", got)
 	}
 }
@@ -165,7 +145,7 @@ func TestRateLimitCancel(t *testing.T) {
 func TestRateLimitLaterCall(t *testing.T) {
 	f := newFakeGitHub(t, testToken)
 	f.seed(1, "tagflow/app", "main", false)
-	f.script(secondary("1"), secondary("1"), secondary("1"), secondary("1"))
+	f.Script(secondary("1"), secondary("1"), secondary("1"), secondary("1"))
 	c := newTestClient(t, f)
 	c.sleep = func(context.Context, time.Duration) error { return nil }
 	if _, err := c.Find(t.Context(), "tagflow/app", "main"); err == nil {
@@ -176,7 +156,7 @@ func TestRateLimitLaterCall(t *testing.T) {
 	if err != nil || len(prs) != 1 {
 		t.Errorf("later Find() = %v, %v; want one pull request", prs, err)
 	}
-	if got := len(f.requests()); got < 5 {
+	if got := len(f.Requests()); got < 5 {
 		t.Errorf("server got %d requests, want the later Find's too", got)
 	}
 }

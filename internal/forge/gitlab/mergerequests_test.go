@@ -1,88 +1,42 @@
 package gitlab
 
 import (
-	"errors"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tagflow/tagflow/internal/forge"
+	"github.com/tagflow/tagflow/internal/forge/forgetest"
 )
 
 const testToken = "glpat-testtoken0123456789ab"
 
 func newTestClient(t *testing.T, f *fakeGitLab) *Client {
 	t.Helper()
-	c, err := New(forge.Config{URL: f.srv.URL, Repository: "group/sub/app", Token: testToken})
-	if err != nil {
-		t.Fatalf("New() error = %v", err)
-	}
-	return c
+	return forgetest.NewClient(t, New, forge.Config{URL: f.srv.URL, Repository: "group/sub/app", Token: testToken})
 }
 
 // TestLifecycle drives one draft merge request through Find, Open, Update, a refused
 // second Open and Close, and checks every request the client sent.
 func TestLifecycle(t *testing.T) {
-	ctx := t.Context()
 	f := newFakeGitLab(t, testToken)
 	c := newTestClient(t, f)
 	req := forge.Request{Head: "tagflow/app", Base: "main", Title: "Update app to 1.2.0", Body: "app 1.1.0 -> 1.2.0",
 		Labels: []string{"dependencies", "tagflow"}, Draft: true}
-
-	prs, err := c.Find(ctx, req.Head, req.Base)
-	if err != nil || len(prs) != 0 {
-		t.Fatalf("Find() before Open = %v, %v; want none", prs, err)
-	}
-
-	opened, err := c.Open(ctx, req)
-	if err != nil {
-		t.Fatalf("Open() error = %v", err)
-	}
 	want := forge.PullRequest{Number: 1, URL: "https://gitlab.example.com/group/sub/app/-/merge_requests/1",
 		State: forge.StateOpen, Title: "Draft: " + req.Title, Body: req.Body, Head: fmt.Sprintf("%040x", 1),
 		Labels: req.Labels, Draft: true}
-	if diff := cmp.Diff(want, opened); diff != "" {
-		t.Errorf("Open() mismatch (-want +got):\n%s", diff)
-	}
-
-	prs, err = c.Find(ctx, req.Head, req.Base)
-	if err != nil {
-		t.Fatalf("Find() error = %v", err)
-	}
-	if diff := cmp.Diff([]forge.PullRequest{want}, prs); diff != "" {
-		t.Errorf("Find() after Open mismatch (-want +got):\n%s", diff)
-	}
+	forgetest.Opened(t, c, req, want)
 
 	f.edit(1, func(mr map[string]any) { mr["labels"] = append(mr["labels"].([]any), "keep-me") })
 	req.Title, req.Body = "Update app to 1.3.0", "app 1.1.0 -> 1.3.0"
 	req.Labels = []string{"dependencies", "tagflow", "security"}
-	updated, err := c.Update(ctx, 1, req)
-	if err != nil {
-		t.Fatalf("Update() error = %v", err)
-	}
 	want.Title, want.Body = "Draft: "+req.Title, req.Body
 	want.Labels = []string{"dependencies", "tagflow", "keep-me", "security"}
-	if diff := cmp.Diff(want, updated); diff != "" {
-		t.Errorf("Update() mismatch (-want +got):\n%s", diff)
-	}
+	forgetest.Updated(t, c, 1, req, want)
 
-	_, err = c.Open(ctx, req)
-	if !errors.Is(err, forge.ErrAlreadyExists) {
-		t.Errorf("second Open() error = %v, want ErrAlreadyExists", err)
-	}
-	if err != nil && !strings.HasPrefix(err.Error(), "opening merge request group/sub/app tagflow/app->main: ") {
-		t.Errorf("second Open() error = %q, want it to say what was being done", err)
-	}
-
-	if err := c.Close(ctx, 1); err != nil {
-		t.Fatalf("Close() error = %v", err)
-	}
-	prs, err = c.Find(ctx, req.Head, req.Base)
-	if err != nil || len(prs) != 1 || prs[0].State != forge.StateClosed {
-		t.Errorf("Find() after Close = %v, %v; want merge request 1 closed", prs, err)
-	}
+	forgetest.RefusedThenClosed(t, c, req, 1, "opening merge request group/sub/app tagflow/app->main: ")
 
 	wantUpdates := []map[string]any{
 		{"title": "Draft: Update app to 1.3.0", "description": "app 1.1.0 -> 1.3.0", "add_labels": "security"},
@@ -94,7 +48,7 @@ func TestLifecycle(t *testing.T) {
 	const mrs = "/api/v4/projects/group%2Fsub%2Fapp/merge_requests"
 	wantLog := []string{"GET " + mrs, "POST " + mrs, "GET " + mrs, "GET " + mrs + "/1", "PUT " + mrs + "/1",
 		"POST " + mrs, "PUT " + mrs + "/1", "GET " + mrs}
-	if diff := cmp.Diff(wantLog, f.requests()); diff != "" {
+	if diff := cmp.Diff(wantLog, f.Requests()); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }
@@ -151,22 +105,7 @@ func TestFindPages(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Find() error = %v", err)
 	}
-	var iids []int
-	states := map[forge.State]int{}
-	for _, pr := range prs {
-		iids = append(iids, pr.Number)
-		states[pr.State]++
-	}
-	var wantIIDs []int
-	for n := 151; n >= 1; n-- {
-		wantIIDs = append(wantIIDs, n)
-	}
-	if diff := cmp.Diff(wantIIDs, iids); diff != "" {
-		t.Errorf("Find() iids (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff(map[forge.State]int{forge.StateOpen: 1, forge.StateMerged: 50, forge.StateClosed: 100}, states); diff != "" {
-		t.Errorf("Find() states (-want +got):\n%s", diff)
-	}
+	forgetest.CheckListed(t, prs, 151, map[forge.State]int{forge.StateOpen: 1, forge.StateMerged: 50, forge.StateClosed: 100})
 	if len(prs) == 151 && (prs[150].State != forge.StateOpen || prs[150].Number != 1) {
 		t.Errorf("Find()[150] = %+v, want the open merge request 1, on page 2", prs[150])
 	}
@@ -181,27 +120,22 @@ func TestRefusedCredentials(t *testing.T) {
 	tests := []struct {
 		name   string
 		token  string
-		script []scripted
+		script []forgetest.Scripted
 	}{
 		{name: "401", token: "glpat-wrongtoken0123456789"},
-		{name: "403", token: testToken, script: []scripted{{status: 403, file: "forbidden.json"}}},
+		{name: "403", token: testToken, script: []forgetest.Scripted{{Status: 403, File: "forbidden.json"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeGitLab(t, testToken)
-			f.script(tt.script...)
+			f.Script(tt.script...)
 			c, err := New(forge.Config{URL: f.srv.URL, Repository: "group/sub/app", Token: tt.token})
 			if err != nil {
 				t.Fatal(err)
 			}
 			_, err = c.Open(t.Context(), forge.Request{Head: "tagflow/app", Base: "main", Title: "t"})
-			if !errors.Is(err, forge.ErrAuth) {
-				t.Errorf("Open() error = %v, want ErrAuth", err)
-			}
-			if err != nil && strings.Contains(err.Error(), tt.token) {
-				t.Errorf("Open() error = %q carries the token", err)
-			}
-			if got := len(f.requests()); got != 1 {
+			forgetest.CheckAuthError(t, "Open()", err, tt.token)
+			if got := len(f.Requests()); got != 1 {
 				t.Errorf("server got %d requests, want 1: a refused token is not retried", got)
 			}
 		})
