@@ -167,9 +167,11 @@ func (e *e2e) run(t *testing.T, env []string, args ...string) (int, string) {
 // once runs `run --once` and fails the test unless it exits 0.
 func (e *e2e) once(t *testing.T) {
 	t.Helper()
-	if code, out := e.run(t, nil, "--once"); code != 0 {
+	code, out := e.run(t, nil, "--once")
+	if code != 0 {
 		t.Fatalf("run --once exited %d:\n%s", code, out)
 	}
+	t.Logf("run --once:\n%s", out)
 }
 
 // commits returns the subjects of the commits on main, newest first.

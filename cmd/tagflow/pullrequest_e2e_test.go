@@ -199,8 +199,9 @@ func TestPullRequestEndToEnd(t *testing.T) {
 	if _, exists := e.gitea.BranchHead(t, "fleet", branch); exists {
 		t.Errorf("branch %s still exists with nothing left to update", branch)
 	}
-	if st := e.automationStatus(t); st.PullRequest == nil || st.PullRequest.State != "merged" {
-		t.Errorf("status.pullRequest after the merge = %+v, want the merged one", st.PullRequest)
+	if st := e.automationStatus(t); st.PullRequest == nil || st.PullRequest.State != "merged" ||
+		!strings.HasSuffix(readyMessage(st), fmt.Sprintf("pull request #%d (%s) is merged; deleted branch '%s'", first.Number, first.HTMLURL, branch)) {
+		t.Errorf("status after the merge = %+v, %q; want the merged pull request and the deleted branch", st.PullRequest, readyMessage(st))
 	}
 
 	// A new change starts fresh: a new pull request on a branch rebuilt from main.

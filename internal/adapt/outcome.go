@@ -112,6 +112,18 @@ type Report struct {
 	PullRequestAction forge.Action
 	// PullRequestMessage says what the pull request step did; empty when it did not run.
 	PullRequestMessage string
+	// BranchDeleted reports that the push branch was deleted, nothing being left to update.
+	BranchDeleted bool
+}
+
+// Notable reports whether the pull request step changed something on the forge or the
+// remote: opened, updated or closed a pull request, or deleted the branch.
+func (r Report) Notable() bool {
+	switch r.PullRequestAction {
+	case forge.Opened, forge.Updated, forge.Closed:
+		return true
+	}
+	return r.BranchDeleted
 }
 
 // Conclude runs the pull request step of git, if it has one, after repo.Run returned res
@@ -119,9 +131,14 @@ type Report struct {
 func Conclude(ctx context.Context, git Git, repo *gitrepo.Repo, res gitrepo.Result, runErr error, data any) Report {
 	rep := Report{Message: RunMessage(res)}
 	if p := git.PullRequest; p != nil {
-		out, err := p.Sync(ctx, repo, res, runErr, data)
+		out, deleted, err := p.Sync(ctx, repo, res, runErr, data)
 		rep.PullRequest, rep.PullRequestAction = PullRequestStatus(out, p.Head), out.Action
-		if rep.PullRequestMessage = PullRequestMessage(out); rep.PullRequestMessage != "" {
+		rep.PullRequestMessage = PullRequestMessage(out)
+		if deleted && err == nil {
+			rep.PullRequestMessage = strings.TrimPrefix(rep.PullRequestMessage+"; deleted branch '"+p.Head+"'", "; ")
+			rep.BranchDeleted = true
+		}
+		if rep.PullRequestMessage != "" {
 			rep.Message += "; " + rep.PullRequestMessage
 		}
 		if err != nil {

@@ -189,33 +189,31 @@ func NewForge(p v1alpha1.PullRequestProvider, cfg forge.Config) (forge.Client, e
 }
 
 // Sync brings the automation's pull request in line with what the run res left on the push
-// branch, and deletes the branch when nothing is left to update and CloseWhenDone is set.
-// runErr is the run's error: after a BranchModifiedError the pull request is only looked
-// up; after any other error nothing is done. data is the commit message template's data.
-func (p *PullRequest) Sync(ctx context.Context, repo *gitrepo.Repo, res gitrepo.Result, runErr error, data any) (forge.Outcome, error) {
+// branch, and deletes the branch when nothing is left to update and CloseWhenDone is set;
+// deleted reports that it did. runErr is the run's error: after a BranchModifiedError the
+// pull request is only looked up; after any other error nothing is done. data is the commit
+// message template's data.
+func (p *PullRequest) Sync(ctx context.Context, repo *gitrepo.Repo, res gitrepo.Result, runErr error, data any) (out forge.Outcome, deleted bool, err error) {
 	modified := errors.Is(runErr, gitrepo.ErrBranchModified)
 	if runErr != nil && !modified {
-		return forge.Outcome{}, nil
+		return forge.Outcome{}, false, nil
 	}
 	req, err := p.request(res.Message, data, res.Changed && !modified)
 	if err != nil {
-		return forge.Outcome{}, err
+		return forge.Outcome{}, false, err
 	}
 	c, err := NewForge(p.Provider, p.Config)
 	if err != nil {
-		return forge.Outcome{}, err
+		return forge.Outcome{}, false, err
 	}
 	branch := forge.Branch{Head: res.Head, Pending: res.Changed, Modified: modified}
-	out, err := forge.Sync(ctx, c, req, branch, p.CloseWhenDone)
-	if err != nil {
-		return out, fmt.Errorf("pull request from %s into %s: %w", p.Head, p.Base, err)
+	if out, err = forge.Sync(ctx, c, req, branch, p.CloseWhenDone); err != nil {
+		return out, false, fmt.Errorf("pull request from %s into %s: %w", p.Head, p.Base, err)
 	}
-	if p.CloseWhenDone && !res.Changed && !modified && res.Head != "" {
-		if err := repo.DeletePushBranch(ctx, res.Head); err != nil {
-			return out, err
-		}
+	if !p.CloseWhenDone || res.Changed || modified || res.Head == "" {
+		return out, false, nil
 	}
-	return out, nil
+	return out, true, repo.DeletePushBranch(ctx, res.Head)
 }
 
 // request renders the title and body; with render false (nothing to open or update) they

@@ -174,3 +174,15 @@ func caPEM(t *testing.T) []byte {
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
+
+func TestReportNotable(t *testing.T) {
+	for action, want := range map[forge.Action]bool{forge.Opened: true, forge.Updated: true, forge.Closed: true,
+		forge.Unchanged: false, forge.Done: false, forge.LeftAlone: false, "": false} {
+		if got := (Report{PullRequestAction: action}).Notable(); got != want {
+			t.Errorf("Report{%q}.Notable() = %v, want %v", action, got, want)
+		}
+	}
+	if !(Report{PullRequestAction: forge.Done, BranchDeleted: true}).Notable() {
+		t.Errorf("a deleted branch is not notable")
+	}
+}

@@ -26,7 +26,6 @@ import (
 
 	imagev1 "github.com/tagflow/tagflow/api/v1alpha1"
 	"github.com/tagflow/tagflow/internal/adapt"
-	"github.com/tagflow/tagflow/internal/forge"
 	"github.com/tagflow/tagflow/updater"
 	"github.com/tagflow/tagflow/updater/gitrepo"
 )
@@ -325,8 +324,7 @@ func (s *automationRun) push(ctx context.Context) (time.Duration, error) {
 	if rep.PullRequest != nil {
 		st.PullRequest = rep.PullRequest
 	}
-	switch rep.PullRequestAction {
-	case forge.Opened, forge.Updated, forge.Closed:
+	if rep.Notable() {
 		s.r.Events.Eventf(a, nil, "Normal", imagev1.SucceededReason, "PullRequest", "%s", rep.PullRequestMessage)
 	}
 	switch {

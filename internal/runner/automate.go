@@ -40,7 +40,6 @@ func (r *Runner) automate(ctx context.Context, auto *v1alpha1.ImageUpdateAutomat
 		log.V(1).Info("automation ran", "pushed", res.Pushed, "commit", res.Commit)
 	}
 	if res.Pushed {
-		log.Info("pushed commit", "commit", res.Commit, "branch", res.Branch)
 		r.opts.Hook("pushed")
 	}
 	r.opts.Metrics.observeRun(auto.Namespace, auto.Name, r.opts.Now().Sub(start), res.Pushed, max(res.Attempts-1, 0), reason)
@@ -63,16 +62,20 @@ func (r *Runner) runAutomation(ctx context.Context, auto *v1alpha1.ImageUpdateAu
 	defer cancel()
 	update := &adapt.Update{Automation: auto, Git: a.git, Images: a.images, Apply: r.opts.Update}
 	res, err := a.repo.Run(runCtx, update.Changes)
+	log := logr.FromContextOrDiscard(ctx).WithValues("imageupdateautomation", key(auto.Namespace, auto.Name))
 	if res.Pushed {
 		st.LastPushCommit = res.Commit
 		st.LastPushTime = &metav1.Time{Time: r.opts.Now()}
+		log.Info("pushed commit", "commit", res.Commit, "branch", res.Branch)
 	}
 	rep := adapt.Conclude(runCtx, a.git, a.repo, res, err, update.Data)
 	if rep.PullRequest != nil {
 		st.PullRequest = rep.PullRequest
 	}
-	if rep.PullRequestMessage != "" {
-		logr.FromContextOrDiscard(ctx).Info("pull request", "action", rep.PullRequestAction, "message", rep.PullRequestMessage)
+	if rep.Notable() {
+		log.Info("pull request", "action", rep.PullRequestAction, "message", rep.PullRequestMessage)
+	} else if rep.PullRequestMessage != "" {
+		log.V(1).Info("pull request", "action", rep.PullRequestAction, "message", rep.PullRequestMessage)
 	}
 	if rep.Err != nil {
 		return res, outcome{err: rep.Err}, rep.Reason
