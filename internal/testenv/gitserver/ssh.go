@@ -251,7 +251,6 @@ func readBanner(addr string) error {
 	return nil
 }
 
-
 // SSHURL returns the ssh:// URL of repository name:
 // ssh://USER@127.0.0.1:PORT/ABSOLUTE/PATH/name.git. The path is absolute because sshd
 // runs git-upload-pack and git-receive-pack as the logged-in user on the real file

@@ -288,4 +288,3 @@ func (s *Server) Logs() string {
 	}
 	return strings.Join(keep, "\n")
 }
-
