@@ -54,3 +54,15 @@ func TestFreePort(t *testing.T) {
 	}
 	l.Close()
 }
+
+func TestToolPath(t *testing.T) {
+	t.Setenv("TAGFLOW_TEST_TOOL_BIN", "/opt/tool")
+	if got := ToolPath("TAGFLOW_TEST_TOOL_BIN", "tool-v1"); got != "/opt/tool" {
+		t.Errorf("ToolPath() with the variable set = %q, want /opt/tool", got)
+	}
+	t.Setenv("TAGFLOW_TEST_TOOL_BIN", "")
+	t.Setenv("HOME", "/home/ci")
+	if got := ToolPath("TAGFLOW_TEST_TOOL_BIN", "tool-v1"); got != "/home/ci/.cache/tagflow/bin/tool-v1" {
+		t.Errorf("ToolPath() without the variable = %q, want the Makefile's cache", got)
+	}
+}

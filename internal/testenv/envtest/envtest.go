@@ -16,6 +16,7 @@ import (
 	ctrlenvtest "sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	imagev1 "github.com/tagflow/tagflow/api/v1alpha1"
+	"github.com/tagflow/tagflow/internal/testenv"
 )
 
 // Versions of the binaries, as built by the Makefile (KUBE_VERSION, and etcd's version in
@@ -74,18 +75,7 @@ func WithCRDDirectory(dir string) Option {
 // BinPaths returns the paths of the kube-apiserver and etcd binaries: $TAGFLOW_KUBE_APISERVER_BIN
 // and $TAGFLOW_ETCD_BIN, else the Makefile's defaults under $HOME/.cache/tagflow/bin.
 func BinPaths() (apiServer, etcd string) {
-	return binPath(APIServerBinEnv, "kube-apiserver-"+KubeVersion), binPath(EtcdBinEnv, "etcd-"+EtcdVersion)
-}
-
-func binPath(env, name string) string {
-	if p := os.Getenv(env); p != "" {
-		return p
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		home = os.Getenv("HOME")
-	}
-	return filepath.Join(home, ".cache", "tagflow", "bin", name)
+	return testenv.ToolPath(APIServerBinEnv, "kube-apiserver-"+KubeVersion), testenv.ToolPath(EtcdBinEnv, "etcd-"+EtcdVersion)
 }
 
 // Start starts a control plane with tagflow's CRDs installed and returns an administrator's

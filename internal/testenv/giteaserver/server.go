@@ -50,14 +50,7 @@ type Server struct {
 // BinPath returns the path of the Gitea binary: $TAGFLOW_GITEA_BIN, else
 // $HOME/.cache/tagflow/bin/gitea-v1.26.0 (where `make test-deps` puts it).
 func BinPath() string {
-	if p := os.Getenv(BinEnv); p != "" {
-		return p
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		home = os.Getenv("HOME")
-	}
-	return filepath.Join(home, ".cache", "tagflow", "bin", "gitea-"+Version)
+	return testenv.ToolPath(BinEnv, "gitea-"+Version)
 }
 
 // StaticRoot returns Gitea's static root for binary bin: bin + "-static", which holds

@@ -87,14 +87,7 @@ type Server struct {
 // BinPath returns the path of the registry binary: $TAGFLOW_REGISTRY_BIN, else
 // $HOME/.cache/tagflow/bin/registry-v3.1.2 (where `make test-deps` puts it).
 func BinPath() string {
-	if p := os.Getenv(BinEnv); p != "" {
-		return p
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		home = os.Getenv("HOME")
-	}
-	return filepath.Join(home, ".cache", "tagflow", "bin", "registry-"+Version)
+	return testenv.ToolPath(BinEnv, "registry-"+Version)
 }
 
 // Start starts a registry of flavour f on a free loopback port and waits until
