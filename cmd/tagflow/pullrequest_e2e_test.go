@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -240,6 +241,28 @@ func TestPullRequestEndToEnd(t *testing.T) {
 	st = e.automationStatus(t)
 	if c := readyCondition(st); c == nil || c.Reason != v1alpha1.PushBranchModifiedReason || st.PullRequest == nil || st.PullRequest.Number != second.Number {
 		t.Errorf("status after the reviewer's push: Ready %+v, pullRequest %+v; want PushBranchModified and #%d", c, st.PullRequest, second.Number)
+	}
+
+	// Without spec.git.pullRequest, status.pullRequest goes; the branch is still protected.
+	cfgFile := filepath.Join(e.cfgDir, "tagflow.yaml")
+	data, err := os.ReadFile(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, after, ok := strings.Cut(string(data), "    pullRequest:\n")
+	_, rest, ok2 := strings.Cut(after, "      deleteBranchWhenDone: true\n")
+	if !ok || !ok2 {
+		t.Fatalf("cannot cut pullRequest out of the configuration")
+	}
+	writeTestFile(t, cfgFile, before+rest)
+	if code, out := e.run(t, nil, "--once"); code != 1 {
+		t.Errorf("run --once without pullRequest exited %d, want 1:\n%s", code, out)
+	}
+	if st := e.automationStatus(t); st.PullRequest != nil || readyCondition(st).Reason != v1alpha1.PushBranchModifiedReason {
+		t.Errorf("status without pullRequest: %+v, Ready %+v; want no pullRequest, still PushBranchModified", st.PullRequest, readyCondition(st))
+	}
+	if got, _ := e.gitea.BranchHead(t, "fleet", branch); got != human {
+		t.Errorf("branch head = %s, want the reviewer's commit %s kept", got, human)
 	}
 }
 

@@ -321,8 +321,8 @@ func (s *automationRun) push(ctx context.Context) (time.Duration, error) {
 		s.r.Events.Eventf(a, nil, "Normal", imagev1.SucceededReason, "Push", "%s", msg)
 	}
 	rep := adapt.Conclude(runCtx, s.git, s.repo, res, err, update.Data)
-	if rep.PullRequest != nil {
-		st.PullRequest = rep.PullRequest
+	if rep.PullRequest != nil || s.git.PullRequest == nil {
+		st.PullRequest = rep.PullRequest // kept when the lookup failed, cleared without pullRequest
 	}
 	if rep.Notable() {
 		s.r.Events.Eventf(a, nil, "Normal", imagev1.SucceededReason, "PullRequest", "%s", rep.PullRequestMessage)

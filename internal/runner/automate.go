@@ -69,8 +69,8 @@ func (r *Runner) runAutomation(ctx context.Context, auto *v1alpha1.ImageUpdateAu
 		log.Info("pushed commit", "commit", res.Commit, "branch", res.Branch)
 	}
 	rep := adapt.Conclude(runCtx, a.git, a.repo, res, err, update.Data)
-	if rep.PullRequest != nil {
-		st.PullRequest = rep.PullRequest
+	if rep.PullRequest != nil || a.git.PullRequest == nil {
+		st.PullRequest = rep.PullRequest // kept when the lookup failed, cleared without pullRequest
 	}
 	if rep.Notable() {
 		log.Info("pull request", "action", rep.PullRequestAction, "message", rep.PullRequestMessage)
