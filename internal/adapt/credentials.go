@@ -90,7 +90,7 @@ func commitOptions(c v1alpha1.CommitSpec, signingKey map[string][]byte) ([]optio
 		{"spec.git.commit.author", []gitrepo.Option{gitrepo.WithAuthor(c.Author.Name, c.Author.Email)}},
 	}
 	if c.MessageTemplate != "" {
-		if err := checkRemovedFields(c.MessageTemplate); err != nil {
+		if err := checkRemovedFields("spec.git.commit.messageTemplate", c.MessageTemplate); err != nil {
 			return groups, err
 		}
 		groups = append(groups, optionGroup{"spec.git.commit.messageTemplate",
@@ -130,9 +130,9 @@ func signingOptions(kind v1alpha1.SigningKeyType, data map[string][]byte) ([]git
 // as Flux does, rather than rendering "<no value>".
 var removedFields = regexp.MustCompile(`\.Updated\b|\.Changed\.ImageResult\b`)
 
-func checkRemovedFields(tmpl string) error {
+func checkRemovedFields(field, tmpl string) error {
 	if f := removedFields.FindString(tmpl); f != "" {
-		return fieldErrorf("spec.git.commit.messageTemplate",
+		return fieldErrorf(field,
 			"template field %s was removed by Flux: use .Changed.FileChanges, .Changed.Objects or .Changed.Changes", f)
 	}
 	return nil

@@ -56,7 +56,7 @@ func TestAutomationReason(t *testing.T) {
 		{"not a field error", errors.New("boom"), v1alpha1.InvalidSourceConfigurationReason},
 		{"policy selector", fieldErrorf("spec.policySelector.matchExpressions", "bad"), v1alpha1.InvalidPolicySelectorReason},
 		{"update strategy", fmt.Errorf("wrapped: %w", fieldErrorf("spec.update.path", "bad")), v1alpha1.InvalidUpdateStrategyReason},
-		{"removed template field", checkRemovedFields("{{ .Updated }}"), v1alpha1.RemovedTemplateFieldReason},
+		{"removed template field", checkRemovedFields("spec.git.commit.messageTemplate", "{{ .Updated }}"), v1alpha1.RemovedTemplateFieldReason},
 		{"other template error", fieldErrorf("spec.git.commit.messageTemplate", "bad"), v1alpha1.InvalidSourceConfigurationReason},
 		{"source", fieldErrorf("spec.sourceRef", "bad"), v1alpha1.InvalidSourceConfigurationReason},
 	} {

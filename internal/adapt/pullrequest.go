@@ -85,8 +85,8 @@ func prTemplate(field, text string) (*template.Template, error) {
 	if text == "" {
 		return nil, nil
 	}
-	if f := removedFields.FindString(text); f != "" {
-		return nil, fieldErrorf(field, "template field %s was removed by Flux: use .Changed.FileChanges, .Changed.Objects or .Changed.Changes", f)
+	if err := checkRemovedFields(field, text); err != nil {
+		return nil, err
 	}
 	t, err := template.New(field).Parse(text)
 	if err != nil {
