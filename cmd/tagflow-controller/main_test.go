@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	imagev1 "github.com/tagflow/tagflow/api/v1alpha1"
+	"github.com/tagflow/tagflow/internal/testenv"
 	"github.com/tagflow/tagflow/internal/testenv/envtest"
 )
 
@@ -51,24 +51,13 @@ func TestCacheOptions(t *testing.T) {
 	}
 }
 
-// freeAddr returns a free loopback address.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // TestRun starts the manager against a real API server with leader election, sharding and
 // the health and metrics endpoints, checks that it becomes ready and reconciles the objects
 // of its shard only, and stops it.
 func TestRun(t *testing.T) {
 	cfg, c := envtest.Start(t)
 	o := bindFlags(flag.NewFlagSet("tagflow-controller", flag.ContinueOnError))
-	o.healthAddr, o.metricsAddr = freeAddr(t), freeAddr(t)
+	o.healthAddr, o.metricsAddr = testenv.FreeAddr(t), testenv.FreeAddr(t)
 	o.leaderNamespace = "default"
 	o.storagePath = t.TempDir()
 	o.watchLabelSelector = "shard=a"

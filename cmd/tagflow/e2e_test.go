@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tagflow/tagflow/api/v1alpha1"
+	"github.com/tagflow/tagflow/internal/testenv"
 	"github.com/tagflow/tagflow/internal/testenv/gitserver"
 	"github.com/tagflow/tagflow/internal/testenv/registry"
 )
@@ -233,7 +233,7 @@ func TestEndToEnd(t *testing.T) {
 // testSIGTERM starts the daemon, waits for its first commit, stops it with SIGTERM and
 // expects a clean exit and a state that a following run agrees with.
 func testSIGTERM(t *testing.T, e *e2e) {
-	addr := freeAddr(t)
+	addr := testenv.FreeAddr(t)
 	cmd := exec.Command(e.bin, "run", "-f", e.cfgDir, "--state-dir", e.stateDir, "--listen", addr)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -348,17 +348,6 @@ func testKilledAtRandom(t *testing.T, e *e2e) {
 		}
 		e.checkConsistent(t, tag)
 	}
-}
-
-// freeAddr returns a loopback address with a port that was free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // checkEndpoints reads the daemon's endpoints once it is ready.

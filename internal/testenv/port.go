@@ -3,6 +3,7 @@ package testenv
 import (
 	"fmt"
 	"net"
+	"testing"
 )
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago, for a server
@@ -14,4 +15,15 @@ func FreePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// FreeAddr returns a 127.0.0.1:port address whose port was free a moment ago, for a server
+// that takes its listen address as a flag.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	port, err := FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", port)
 }
